@@ -1,0 +1,94 @@
+/**
+ * Every error code used by the `@raffle/*` packages.
+ *
+ * Codes are grouped in ranges, one per domain, and are **append-only**: a code is never
+ * renumbered or reused, so a code logged today means the same thing in every later version.
+ *
+ * | range | domain |
+ * |---|---|
+ * | 1000-1999 | permit: message codec, signing, verification, signers |
+ * | 2000-2999 | client: input validation, accounts, events, transactions |
+ * | 3000-3999 | program: the on-chain program seen from TypeScript (custom errors 6000+n) |
+ * | 4000-4999 | worker-kit: storage, ingestion, handlers |
+ * | 5000-5999 | localnet: the local cluster |
+ * | 6000-6999 | program tooling: the SBF linker and code generators |
+ * | 9000-9999 | general |
+ *
+ * @packageDocumentation
+ */
+
+// Permit: 1000-1999
+/** The permit message does not have the fixed v1 length. */
+export const RAFFLE_ERROR__PERMIT__MESSAGE_LENGTH_INVALID = 1000;
+/** The permit message does not start with `RWA_RAFFLE_PERMIT_V1`. */
+export const RAFFLE_ERROR__PERMIT__MESSAGE_MAGIC_INVALID = 1001;
+/** A permit field holds a value the protocol does not allow. */
+export const RAFFLE_ERROR__PERMIT__FIELD_INVALID = 1002;
+/** The permit's ed25519 signature does not verify against its message and signer. */
+export const RAFFLE_ERROR__PERMIT__SIGNATURE_INVALID = 1003;
+/** The permit's `expiresAt` is in the past. */
+export const RAFFLE_ERROR__PERMIT__EXPIRED = 1004;
+/** The permit was signed by a key that is not one of the trusted permit signers. */
+export const RAFFLE_ERROR__PERMIT__SIGNER_UNTRUSTED = 1005;
+/** A serialized permit object is malformed (missing field, wrong type, bad encoding). */
+export const RAFFLE_ERROR__PERMIT__MALFORMED = 1006;
+/** Key material given to a permit signer is malformed. */
+export const RAFFLE_ERROR__PERMIT__SIGNER_KEY_INVALID = 1007;
+/** A 64-byte keypair whose public half does not belong to its secret half. */
+export const RAFFLE_ERROR__PERMIT__SIGNER_KEY_MISMATCH = 1008;
+/** A permit signer failed to produce a signature. */
+export const RAFFLE_ERROR__PERMIT__SIGNER_FAILED = 1009;
+/** An environment variable that should hold a permit signer key is missing or empty. */
+export const RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING = 1010;
+/** The TTL requested for a permit is not a positive whole number of seconds. */
+export const RAFFLE_ERROR__PERMIT__TTL_INVALID = 1011;
+
+// Client: 2000-2999 (issue 5 fills this range)
+
+// Program: 3000-3999
+/** The on-chain program returned one of its named custom errors. */
+export const RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR = 3000;
+
+// Program tooling: 6000-6999
+/** An input to the SBF linker is not a relocatable ELF64 BPF object it can read. */
+export const RAFFLE_ERROR__TOOLING__OBJECT_INVALID = 6000;
+/** An object defines writable data (`.data` / `.bss`), which the SBFv0 loader rejects. */
+export const RAFFLE_ERROR__TOOLING__WRITABLE_DATA = 6001;
+/** An object calls a syscall that the Solana runtime does not know. */
+export const RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL = 6002;
+/** An object uses a relocation type or symbol the linker does not support. */
+export const RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED = 6003;
+/** A symbol is referenced but defined in no object. */
+export const RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED = 6004;
+/** The IDL cannot be turned into code (unsupported type, missing definition). */
+export const RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED = 6005;
+
+// General: 9000-9999
+/** An argument given to a public function is invalid. */
+export const RAFFLE_ERROR__INVALID_ARGUMENT = 9000;
+/** An internal invariant was broken: a bug in `@raffle/*`, please report it. */
+export const RAFFLE_ERROR__INVARIANT_VIOLATION = 9001;
+
+/** The union of every error code. */
+export type RaffleErrorCode =
+    | typeof RAFFLE_ERROR__PERMIT__MESSAGE_LENGTH_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__MESSAGE_MAGIC_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__FIELD_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__SIGNATURE_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__EXPIRED
+    | typeof RAFFLE_ERROR__PERMIT__SIGNER_UNTRUSTED
+    | typeof RAFFLE_ERROR__PERMIT__MALFORMED
+    | typeof RAFFLE_ERROR__PERMIT__SIGNER_KEY_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__SIGNER_KEY_MISMATCH
+    | typeof RAFFLE_ERROR__PERMIT__SIGNER_FAILED
+    | typeof RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING
+    | typeof RAFFLE_ERROR__PERMIT__TTL_INVALID
+    | typeof RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR
+    | typeof RAFFLE_ERROR__TOOLING__OBJECT_INVALID
+    | typeof RAFFLE_ERROR__TOOLING__WRITABLE_DATA
+    | typeof RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL
+    | typeof RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED
+    | typeof RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED
+    | typeof RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED
+    | typeof RAFFLE_ERROR__INVALID_ARGUMENT
+    | typeof RAFFLE_ERROR__INVARIANT_VIOLATION;

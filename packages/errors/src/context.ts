@@ -1,0 +1,55 @@
+import type {
+    RAFFLE_ERROR__INVALID_ARGUMENT,
+    RAFFLE_ERROR__INVARIANT_VIOLATION,
+    RAFFLE_ERROR__PERMIT__EXPIRED,
+    RAFFLE_ERROR__PERMIT__FIELD_INVALID,
+    RAFFLE_ERROR__PERMIT__MALFORMED,
+    RAFFLE_ERROR__PERMIT__MESSAGE_LENGTH_INVALID,
+    RAFFLE_ERROR__PERMIT__MESSAGE_MAGIC_INVALID,
+    RAFFLE_ERROR__PERMIT__SIGNATURE_INVALID,
+    RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING,
+    RAFFLE_ERROR__PERMIT__SIGNER_FAILED,
+    RAFFLE_ERROR__PERMIT__SIGNER_KEY_INVALID,
+    RAFFLE_ERROR__PERMIT__SIGNER_KEY_MISMATCH,
+    RAFFLE_ERROR__PERMIT__SIGNER_UNTRUSTED,
+    RAFFLE_ERROR__PERMIT__TTL_INVALID,
+    RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR,
+    RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED,
+    RAFFLE_ERROR__TOOLING__OBJECT_INVALID,
+    RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED,
+    RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED,
+    RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL,
+    RAFFLE_ERROR__TOOLING__WRITABLE_DATA,
+    RaffleErrorCode,
+} from './codes';
+
+/**
+ * The typed context each error code carries. Context values are plain data (strings,
+ * numbers, bigints, booleans, arrays of those) and never contain key material.
+ */
+export interface RaffleErrorContextMap {
+    [RAFFLE_ERROR__PERMIT__MESSAGE_LENGTH_INVALID]: { expected: number; actual: number };
+    [RAFFLE_ERROR__PERMIT__MESSAGE_MAGIC_INVALID]: Record<string, never>;
+    [RAFFLE_ERROR__PERMIT__FIELD_INVALID]: { field: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__SIGNATURE_INVALID]: { signer: string };
+    [RAFFLE_ERROR__PERMIT__EXPIRED]: { expiresAt: bigint; now: bigint };
+    [RAFFLE_ERROR__PERMIT__SIGNER_UNTRUSTED]: { signer: string };
+    [RAFFLE_ERROR__PERMIT__MALFORMED]: { field: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__SIGNER_KEY_INVALID]: { source: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__SIGNER_KEY_MISMATCH]: { source: string };
+    [RAFFLE_ERROR__PERMIT__SIGNER_FAILED]: { signer: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING]: { variable: string };
+    [RAFFLE_ERROR__PERMIT__TTL_INVALID]: { ttlSeconds: string };
+    [RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR]: { programCode: number; name: string; programMessage: string };
+    [RAFFLE_ERROR__TOOLING__OBJECT_INVALID]: { object: string; reason: string };
+    [RAFFLE_ERROR__TOOLING__WRITABLE_DATA]: { object: string; section: string; symbols: string };
+    [RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL]: { names: string };
+    [RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED]: { object: string; section: string; detail: string };
+    [RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED]: { symbol: string };
+    [RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED]: { path: string; reason: string };
+    [RAFFLE_ERROR__INVALID_ARGUMENT]: { name: string; reason: string };
+    [RAFFLE_ERROR__INVARIANT_VIOLATION]: { detail: string };
+}
+
+/** The context type of one error code. */
+export type RaffleErrorContext<TCode extends RaffleErrorCode> = RaffleErrorContextMap[TCode];

@@ -1,0 +1,44 @@
+import * as C from './codes';
+import type { RaffleErrorCode } from './codes';
+
+/**
+ * Message templates. `$name` is replaced by the context value `name`. Each message says
+ * what went wrong and what the caller can do about it.
+ */
+export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
+    [C.RAFFLE_ERROR__PERMIT__MESSAGE_LENGTH_INVALID]:
+        'A v1 permit message is $expected bytes long, this one is $actual. Pass the exact bytes the permit issuer signed.',
+    [C.RAFFLE_ERROR__PERMIT__MESSAGE_MAGIC_INVALID]:
+        'The bytes do not start with "RWA_RAFFLE_PERMIT_V1": this is not a v1 raffle permit message.',
+    [C.RAFFLE_ERROR__PERMIT__FIELD_INVALID]: 'Permit field `$field` is invalid: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNATURE_INVALID]:
+        'The permit signature does not verify for signer $signer. The permit was altered or signed by another key; request a new permit.',
+    [C.RAFFLE_ERROR__PERMIT__EXPIRED]:
+        'The permit expired at unix time $expiresAt (now $now). Request a new permit from the backend.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNER_UNTRUSTED]:
+        'The permit was signed by $signer, which is not a trusted permit signer. Check the signer list (config.permit_signers on-chain).',
+    [C.RAFFLE_ERROR__PERMIT__MALFORMED]: 'The permit object is malformed at `$field`: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNER_KEY_INVALID]:
+        'The permit signer key from $source is invalid: $reason. Expected a 64-byte Solana keypair (JSON array or base58) or a 32-byte seed.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNER_KEY_MISMATCH]:
+        'The keypair from $source is inconsistent: its public key does not belong to its secret key. The file or value is corrupted.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNER_FAILED]: 'Permit signer $signer failed to sign: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING]:
+        'Environment variable $variable is not set. Set it to the base58 or JSON-array keypair of the permit signer.',
+    [C.RAFFLE_ERROR__PERMIT__TTL_INVALID]:
+        'Permit TTL $ttlSeconds is invalid: use a positive whole number of seconds.',
+    [C.RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR]:
+        'The raffle program failed with $name (custom error $programCode): $programMessage',
+    [C.RAFFLE_ERROR__TOOLING__OBJECT_INVALID]: 'Cannot link $object: $reason.',
+    [C.RAFFLE_ERROR__TOOLING__WRITABLE_DATA]:
+        'Object $object has writable data in $section ($symbols). The SBFv0 loader rejects mutable globals: make them `const` or move them to the stack.',
+    [C.RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL]:
+        'Unknown syscall(s): $names. A real deploy rejects programs that call syscalls the runtime does not register.',
+    [C.RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED]:
+        'Unsupported relocation in $object section $section: $detail.',
+    [C.RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED]: 'Symbol `$symbol` is referenced but defined in no object.',
+    [C.RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED]: 'The IDL cannot be generated at $path: $reason.',
+    [C.RAFFLE_ERROR__INVALID_ARGUMENT]: 'Invalid argument `$name`: $reason.',
+    [C.RAFFLE_ERROR__INVARIANT_VIOLATION]:
+        'Internal invariant violated: $detail. This is a bug in @raffle/*; please report it with this message.',
+};
