@@ -1,0 +1,7 @@
+/**
+ * Kit-native client for the rwa_raffle program.
+ *
+ * @packageDocumentation
+ */
+export * from './generated';
+export * from './generated/events';
