@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { generateErrorDocs } from '../../../errors/scripts/error-docs';
 import { generateCHeader } from './c-header';
 import { generateClient } from './codama';
 import type { Idl } from './idl';
@@ -16,6 +17,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..
 const idlPath = join(repo, 'packages/program/idl/rwa_raffle.json');
 const headerPath = 'packages/program/c/generated/rwa_raffle_idl.h';
 const clientGenerated = 'packages/client/src/generated';
+const errorDocsPath = 'docs/errors.md';
 
 async function listFiles(dir: string): Promise<string[]> {
     const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
@@ -29,6 +31,8 @@ async function generateInto(root: string, idl: Idl): Promise<void> {
     await mkdir(join(root, dirname(headerPath)), { recursive: true });
     await writeFile(join(root, headerPath), generateCHeader(idl));
     await generateClient(idl, join(root, 'packages/client'));
+    await mkdir(join(root, 'docs'), { recursive: true });
+    await writeFile(join(root, errorDocsPath), generateErrorDocs());
 }
 
 async function compareTrees(expectedRoot: string, relDir: string): Promise<string[]> {
@@ -45,12 +49,18 @@ async function compareTrees(expectedRoot: string, relDir: string): Promise<strin
     return problems;
 }
 
+async function compareFile(expectedRoot: string, file: string): Promise<string[]> {
+    const want = await readFile(join(expectedRoot, file), 'utf8');
+    const have = await readFile(join(repo, file), 'utf8').catch(() => null);
+    return want === have ? [] : [`${file}: differs from what the sources generate`];
+}
+
 async function main(): Promise<void> {
     const check = process.argv.includes('--check');
     const idl = JSON.parse(await readFile(idlPath, 'utf8')) as Idl;
     if (!check) {
         await generateInto(repo, idl);
-        console.log(`codegen: wrote ${headerPath} and ${clientGenerated}/`);
+        console.log(`codegen: wrote ${headerPath}, ${clientGenerated}/ and ${errorDocsPath}`);
         return;
     }
     const tmp = await mkdtemp(join(tmpdir(), 'raffle-codegen-'));
@@ -61,6 +71,7 @@ async function main(): Promise<void> {
         const problems = [
             ...(await compareTrees(tmp, dirname(headerPath))),
             ...(await compareTrees(tmp, clientGenerated)),
+            ...(await compareFile(tmp, errorDocsPath)),
         ];
         if (problems.length > 0) {
             console.error(`codegen: generated code is stale. Run \`pnpm codegen\` and commit:\n  ${problems.join('\n  ')}`);
