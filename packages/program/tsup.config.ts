@@ -6,6 +6,8 @@ export default defineConfig({
     dts: true,
     clean: true,
     sourcemap: true,
+    // import.meta.url in the CommonJS build (getRaffleProgramPath locates bin/ from it).
+    shims: true,
     target: 'es2022',
     tsconfig: 'tsconfig.build.json',
 });

@@ -22,7 +22,7 @@ export function generateErrorDocs(): string {
     const source = readFileSync(new URL('../src/codes.ts', import.meta.url), 'utf8');
     const summaries = new Map<string, string>();
     for (const m of source.matchAll(/\/\*\* (.+?) \*\/\nexport const (RAFFLE_ERROR__\w+) =/g)) summaries.set(m[2]!, m[1]!);
-    const entries = Object.entries(codes)
+    const entries = (Object.entries(codes) as [string, unknown][])
         .filter((e): e is [string, number] => e[0].startsWith('RAFFLE_ERROR__') && typeof e[1] === 'number')
         .sort((a, b) => a[1] - b[1]);
     const lines = [
