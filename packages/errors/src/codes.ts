@@ -43,7 +43,25 @@ export const RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING = 1010;
 /** The TTL requested for a permit is not a positive whole number of seconds. */
 export const RAFFLE_ERROR__PERMIT__TTL_INVALID = 1011;
 
-// Client: 2000-2999 (issue 5 fills this range)
+// Client: 2000-2999
+/** The raffle is not in a state that allows the action. */
+export const RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID = 2000;
+/** An account the action needs does not exist. */
+export const RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND = 2001;
+/** No entry of a completed raffle holds the winning ticket. */
+export const RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND = 2002;
+/** A transaction's logs were cut by the runtime's log limit. */
+export const RAFFLE_ERROR__CLIENT__LOGS_TRUNCATED = 2003;
+/** A transaction result has no log messages to parse. */
+export const RAFFLE_ERROR__CLIENT__LOGS_UNAVAILABLE = 2004;
+/** A program event in the logs does not decode. */
+export const RAFFLE_ERROR__CLIENT__EVENT_MALFORMED = 2005;
+/** A built transaction is above the transaction size limit. */
+export const RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE = 2006;
+/** Every signed version of a transaction expired without landing. */
+export const RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED = 2007;
+/** A landed transaction failed with an error that is not the raffle program's. */
+export const RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED = 2008;
 
 // Program: 3000-3999
 /** The on-chain program returned one of its named custom errors. */
@@ -83,6 +101,15 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__PERMIT__SIGNER_FAILED
     | typeof RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING
     | typeof RAFFLE_ERROR__PERMIT__TTL_INVALID
+    | typeof RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID
+    | typeof RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND
+    | typeof RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND
+    | typeof RAFFLE_ERROR__CLIENT__LOGS_TRUNCATED
+    | typeof RAFFLE_ERROR__CLIENT__LOGS_UNAVAILABLE
+    | typeof RAFFLE_ERROR__CLIENT__EVENT_MALFORMED
+    | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE
+    | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED
+    | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED
     | typeof RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR
     | typeof RAFFLE_ERROR__TOOLING__OBJECT_INVALID
     | typeof RAFFLE_ERROR__TOOLING__WRITABLE_DATA

@@ -1,4 +1,13 @@
 import type {
+    RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID,
+    RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
+    RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND,
+    RAFFLE_ERROR__CLIENT__LOGS_TRUNCATED,
+    RAFFLE_ERROR__CLIENT__LOGS_UNAVAILABLE,
+    RAFFLE_ERROR__CLIENT__EVENT_MALFORMED,
+    RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE,
+    RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED,
+    RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED,
     RAFFLE_ERROR__INVALID_ARGUMENT,
     RAFFLE_ERROR__INVARIANT_VIOLATION,
     RAFFLE_ERROR__PERMIT__EXPIRED,
@@ -47,6 +56,15 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED]: { object: string; section: string; detail: string };
     [RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED]: { symbol: string };
     [RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED]: { path: string; reason: string };
+    [RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID]: { raffle: string; reason: string };
+    [RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND]: { account: string; address: string };
+    [RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND]: { raffle: string; winnerTicket: number };
+    [RAFFLE_ERROR__CLIENT__LOGS_TRUNCATED]: { signature: string };
+    [RAFFLE_ERROR__CLIENT__LOGS_UNAVAILABLE]: { signature: string };
+    [RAFFLE_ERROR__CLIENT__EVENT_MALFORMED]: { event: string; reason: string };
+    [RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE]: { size: number; limit: number };
+    [RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED]: { attempts: number; signatures: string };
+    [RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED]: { signature: string; reason: string };
     [RAFFLE_ERROR__INVALID_ARGUMENT]: { name: string; reason: string };
     [RAFFLE_ERROR__INVARIANT_VIOLATION]: { detail: string };
 }

@@ -38,6 +38,24 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'Unsupported relocation in $object section $section: $detail.',
     [C.RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED]: 'Symbol `$symbol` is referenced but defined in no object.',
     [C.RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED]: 'The IDL cannot be generated at $path: $reason.',
+    [C.RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID]:
+        'Raffle $raffle $reason. Refetch the raffle (fetchRaffleView tells what is possible now).',
+    [C.RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND]:
+        'No $account account exists at $address. Check the address, the cluster (RPC URL) and the program id; the account may not be created yet.',
+    [C.RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND]:
+        'No entry of raffle $raffle holds winning ticket $winnerTicket. The RPC node may be behind: retry with commitment "confirmed" or "finalized".',
+    [C.RAFFLE_ERROR__CLIENT__LOGS_TRUNCATED]:
+        'The logs of transaction $signature are truncated ("Log truncated"), so events may be missing. Refetch it with getTransaction from an RPC node that keeps complete logs and parse again.',
+    [C.RAFFLE_ERROR__CLIENT__LOGS_UNAVAILABLE]:
+        'Transaction $signature has no log messages (not found, or fetched without meta). Refetch it with getTransaction(signature, { maxSupportedTransactionVersion: 0 }).',
+    [C.RAFFLE_ERROR__CLIENT__EVENT_MALFORMED]:
+        'A $event event in the logs does not decode ($reason): the program and this client disagree on its layout. Upgrade @raffle/client to the program\'s IDL version.',
+    [C.RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE]:
+        'The transaction is $size bytes, above the $limit-byte limit. Send fewer accounts per transaction or use an address lookup table.',
+    [C.RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED]:
+        'The transaction expired $attempts time(s) without landing (signatures $signatures). The network may be congested: raise the priority fee (computeUnitPrice) and send again.',
+    [C.RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED]:
+        'Transaction $signature failed: $reason. It is not a raffle program error; see the cause (e.g. insufficient SOL for fees, a token account without funds).',
     [C.RAFFLE_ERROR__INVALID_ARGUMENT]: 'Invalid argument `$name`: $reason.',
     [C.RAFFLE_ERROR__INVARIANT_VIOLATION]:
         'Internal invariant violated: $detail. This is a bug in @raffle/*; please report it with this message.',

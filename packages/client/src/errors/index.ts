@@ -1,0 +1,6 @@
+/**
+ * Program errors as typed `RaffleError`s.
+ *
+ * @packageDocumentation
+ */
+export * from './program-errors';
