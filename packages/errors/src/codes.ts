@@ -67,6 +67,18 @@ export const RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED = 2008;
 /** The on-chain program returned one of its named custom errors. */
 export const RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR = 3000;
 
+// Worker-kit: 4000-4999
+/** An operation was called on a worker store after close(). */
+export const RAFFLE_ERROR__WORKER__STORE_CLOSED = 4000;
+/** The worker store's schema migrations could not be applied. */
+export const RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED = 4001;
+/** An effect ledger record does not exist. */
+export const RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND = 4002;
+/** An effect ledger record cannot move to the requested state. */
+export const RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID = 4003;
+/** The worker store's backend failed or returned something impossible. */
+export const RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED = 4004;
+
 // Program tooling: 6000-6999
 /** An input to the SBF linker is not a relocatable ELF64 BPF object it can read. */
 export const RAFFLE_ERROR__TOOLING__OBJECT_INVALID = 6000;
@@ -117,5 +129,10 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__TOOLING__RELOCATION_UNSUPPORTED
     | typeof RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED
     | typeof RAFFLE_ERROR__TOOLING__IDL_UNSUPPORTED
+    | typeof RAFFLE_ERROR__WORKER__STORE_CLOSED
+    | typeof RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED
+    | typeof RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND
+    | typeof RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID
+    | typeof RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED
     | typeof RAFFLE_ERROR__INVALID_ARGUMENT
     | typeof RAFFLE_ERROR__INVARIANT_VIOLATION;

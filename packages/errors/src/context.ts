@@ -1,4 +1,9 @@
 import type {
+    RAFFLE_ERROR__WORKER__STORE_CLOSED,
+    RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED,
+    RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND,
+    RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID,
+    RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED,
     RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID,
     RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
     RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND,
@@ -65,6 +70,11 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE]: { size: number; limit: number };
     [RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED]: { attempts: number; signatures: string };
     [RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED]: { signature: string; reason: string };
+    [RAFFLE_ERROR__WORKER__STORE_CLOSED]: { store: string };
+    [RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED]: { schema: string; reason: string };
+    [RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND]: { key: string };
+    [RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID]: { key: string; from: string; to: string };
+    [RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]: { store: string; detail: string };
     [RAFFLE_ERROR__INVALID_ARGUMENT]: { name: string; reason: string };
     [RAFFLE_ERROR__INVARIANT_VIOLATION]: { detail: string };
 }

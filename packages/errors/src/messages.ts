@@ -56,6 +56,16 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'The transaction expired $attempts time(s) without landing (signatures $signatures). The network may be congested: raise the priority fee (computeUnitPrice) and send again.',
     [C.RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED]:
         'Transaction $signature failed: $reason. It is not a raffle program error; see the cause (e.g. insufficient SOL for fees, a token account without funds).',
+    [C.RAFFLE_ERROR__WORKER__STORE_CLOSED]:
+        'The $store worker store is closed; create a new store (close() is final).',
+    [C.RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED]:
+        'Worker store migrations in schema "$schema" failed: $reason. Nothing was applied; fix the cause and restart.',
+    [C.RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND]:
+        'No effect with key "$key"; call beginEffect() first.',
+    [C.RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID]:
+        'Effect "$key" is $from and cannot become $to; a terminal effect never changes (use a new key for a new effect).',
+    [C.RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]:
+        'The $store worker store failed: $detail. Check that the backend is reachable; if it is, this is a bug or a concurrent schema change: please report it.',
     [C.RAFFLE_ERROR__INVALID_ARGUMENT]: 'Invalid argument `$name`: $reason.',
     [C.RAFFLE_ERROR__INVARIANT_VIOLATION]:
         'Internal invariant violated: $detail. This is a bug in @raffle/*; please report it with this message.',

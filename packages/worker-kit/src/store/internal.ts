@@ -1,0 +1,173 @@
+/**
+ * Validation and rules shared by every adapter, so that all of them accept and reject the
+ * same inputs and apply the same state machines.
+ *
+ * @internal
+ */
+import { invalidArgument } from './errors';
+import type {
+    BackoffOptions,
+    CommitmentState,
+    EffectStatus,
+    EventKey,
+    JsonValue,
+} from './types';
+
+/** Default and maximum page size of list operations. */
+export const DEFAULT_LIST_LIMIT = 100;
+/** Maximum page size of list operations and claims. */
+export const MAX_LIST_LIMIT = 1000;
+/** Default attempts of a job. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+/** Default queue. */
+export const DEFAULT_QUEUE = 'default';
+/** Longest accepted identifier (names, keys, owners, ids). */
+export const MAX_ID_LENGTH = 512;
+/** Longest accepted error text; longer texts are truncated. */
+export const MAX_ERROR_LENGTH = 4000;
+
+const COMMITMENT_RANK: Record<CommitmentState, number> = { seen: 0, confirmed: 1, finalized: 2, retracted: 3 };
+
+/** Whether moving an event from `from` to `to` is allowed (and a change). */
+export function commitmentMoveAllowed(from: CommitmentState, to: CommitmentState): boolean {
+    if (from === to) return false;
+    if (from === 'finalized' || from === 'retracted') return false;
+    if (to === 'retracted') return true;
+    return COMMITMENT_RANK[to] > COMMITMENT_RANK[from];
+}
+
+/** Effect states from which a target state may be reached (including idempotent repeats). */
+export const EFFECT_SOURCES: Record<Exclude<EffectStatus, 'pending'>, readonly EffectStatus[]> = {
+    sent: ['pending', 'sent'],
+    confirmed: ['pending', 'sent', 'confirmed'],
+    failed: ['pending', 'sent', 'failed'],
+};
+
+/** The exponential backoff delay after `attempts` failed attempts. */
+export function backoffDelay(attempts: number, options: BackoffOptions | undefined): number {
+    const base = options?.baseMs ?? 1000;
+    const max = options?.maxMs ?? 5 * 60_000;
+    const exp = Math.min(Math.max(attempts - 1, 0), 40);
+    return Math.min(base * 2 ** exp, max);
+}
+
+/** Checks an identifier: a non-empty string of at most 512 characters. */
+export function checkId(name: string, value: unknown): string {
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID_LENGTH) {
+        throw invalidArgument(name, `expected a non-empty string of at most ${MAX_ID_LENGTH} characters`);
+    }
+    return value;
+}
+
+/** Checks an optional identifier. */
+export function checkOptionalId(name: string, value: unknown): string | null {
+    return value === undefined || value === null ? null : checkId(name, value);
+}
+
+/** Checks a non-negative safe integer. */
+export function checkUint(name: string, value: unknown): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+        throw invalidArgument(name, 'expected a non-negative safe integer');
+    }
+    return value;
+}
+
+/** Checks a positive safe integer. */
+export function checkPositive(name: string, value: unknown): number {
+    if (checkUint(name, value) === 0) throw invalidArgument(name, 'expected a positive integer');
+    return value as number;
+}
+
+/** Checks a non-negative bigint that fits a PostgreSQL BIGINT. */
+export function checkU64(name: string, value: unknown): bigint {
+    if (typeof value !== 'bigint' || value < 0n || value > 9_223_372_036_854_775_807n) {
+        throw invalidArgument(name, 'expected a bigint between 0 and 2^63-1');
+    }
+    return value;
+}
+
+/** Checks an optional `now`. */
+export function checkNow(value: unknown): number | null {
+    return value === undefined || value === null ? null : checkUint('now', value);
+}
+
+/** Checks a list limit. */
+export function checkLimit(value: unknown, fallback = DEFAULT_LIST_LIMIT): number {
+    if (value === undefined) return fallback;
+    const n = checkPositive('limit', value);
+    if (n > MAX_LIST_LIMIT) throw invalidArgument('limit', `at most ${MAX_LIST_LIMIT}`);
+    return n;
+}
+
+/** Checks an event key. */
+export function checkEventKey(key: EventKey): void {
+    checkId('signature', key.signature);
+    checkUint('instructionIndex', key.instructionIndex);
+    checkUint('eventIndex', key.eventIndex);
+}
+
+/** Checks a commitment state. */
+export function checkCommitment(value: unknown, allowRetracted: boolean): CommitmentState {
+    if (value === 'seen' || value === 'confirmed' || value === 'finalized' || (allowRetracted && value === 'retracted')) {
+        return value;
+    }
+    throw invalidArgument('commitment', `expected one of seen, confirmed, finalized${allowRetracted ? ', retracted' : ''}`);
+}
+
+/** Checks an effect status. */
+export function checkEffectStatus(value: unknown): EffectStatus {
+    if (value === 'pending' || value === 'sent' || value === 'confirmed' || value === 'failed') return value;
+    throw invalidArgument('statuses', 'expected pending, sent, confirmed or failed');
+}
+
+/** Serializes a JSON value, rejecting what JSON cannot hold. */
+export function toJson(name: string, value: unknown): string {
+    let text: string | undefined;
+    try {
+        text = JSON.stringify(value === undefined ? null : value);
+    } catch (e) {
+        throw invalidArgument(name, `not JSON-serializable (${e instanceof Error ? e.message : String(e)}); encode bigints as strings`);
+    }
+    if (text === undefined) throw invalidArgument(name, 'not JSON-serializable');
+    return text;
+}
+
+/** Parses a stored JSON value (drivers may already have parsed JSONB). */
+export function fromJson(value: unknown): JsonValue {
+    return (typeof value === 'string' ? JSON.parse(value) : value) as JsonValue;
+}
+
+/** Clips an error text. */
+export function clipError(value: unknown): string {
+    const text = typeof value === 'string' ? value : String(value);
+    return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/** A random id (job ids when the caller gives none). */
+export function randomId(): string {
+    return globalThis.crypto.randomUUID();
+}
+
+/** Converts a driver's integer (number, string or bigint) to a number. */
+export function num(value: unknown): number {
+    if (typeof value === 'number') return value;
+    if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
+    throw new TypeError(`expected an integer, got ${typeof value}`);
+}
+
+/** Converts a nullable driver integer to a number. */
+export function numOrNull(value: unknown): number | null {
+    return value === null || value === undefined ? null : num(value);
+}
+
+/** Converts a driver's integer to a bigint. */
+export function big(value: unknown): bigint {
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'string' || typeof value === 'number') return BigInt(value);
+    throw new TypeError(`expected an integer, got ${typeof value}`);
+}
+
+/** Converts a nullable driver integer to a bigint. */
+export function bigOrNull(value: unknown): bigint | null {
+    return value === null || value === undefined ? null : big(value);
+}

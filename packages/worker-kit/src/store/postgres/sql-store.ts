@@ -1,0 +1,712 @@
+/**
+ * The {@link WorkerStore} over PostgreSQL SQL, shared by the PostgreSQL (`pg`) and the
+ * embedded PGlite adapters. Every decision is one statement (atomic under READ COMMITTED):
+ * `INSERT ... ON CONFLICT` for insert-if-absent and leases, `UPDATE ... WHERE <state>` for
+ * compare-and-set, `FOR UPDATE SKIP LOCKED` for claims.
+ *
+ * Time: when an operation gets no `now` and the store has no `clock`, the statement reads the
+ * database's clock (`clock_timestamp()`), so every replica compares lease and job expiries
+ * against the same clock.
+ *
+ * @internal
+ */
+import { backendFailed, effectNotFound, effectTransitionInvalid, storeClosed } from '../errors';
+import {
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_QUEUE,
+    EFFECT_SOURCES,
+    big,
+    bigOrNull,
+    checkCommitment,
+    checkEffectStatus,
+    checkEventKey,
+    checkId,
+    checkLimit,
+    checkNow,
+    checkOptionalId,
+    checkPositive,
+    checkU64,
+    checkUint,
+    clipError,
+    fromJson,
+    num,
+    numOrNull,
+    randomId,
+    toJson,
+} from '../internal';
+import type {
+    AcquireLeaseInput,
+    AppendAuditInput,
+    AuditRecord,
+    BeginEffectInput,
+    BeginEffectResult,
+    ClaimJobsInput,
+    CommitmentState,
+    CursorRecord,
+    EffectRecord,
+    EffectStatus,
+    EnqueueJobInput,
+    EnqueueJobResult,
+    EventKey,
+    ExtendJobLeaseInput,
+    FailJobInput,
+    FailJobResult,
+    InboxEvent,
+    JobLeaseInput,
+    JobRecord,
+    LeaseRecord,
+    ListAuditInput,
+    ListDeadLettersInput,
+    ListEffectsInput,
+    ListEventsInput,
+    MarkEffectConfirmedInput,
+    MarkEffectFailedInput,
+    MarkEffectSentInput,
+    RecordEventInput,
+    RecordEventResult,
+    RedriveDeadLetterInput,
+    ReleaseLeaseInput,
+    RenewLeaseInput,
+    SetCursorInput,
+    SetCursorResult,
+    SetEventCommitmentInput,
+    SetEventCommitmentResult,
+    WorkerStore,
+    WorkerStoreOptions,
+} from '../types';
+import type { SqlDriver, SqlQuery } from './driver';
+import { migrate, quoteSchema } from './migrate';
+
+type Row = Record<string, unknown>;
+
+/** The database's clock in ms. */
+const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+/** A CTE `t(now)`: the caller's time, or the database's. */
+function nowCte(param: number): string {
+    return `t AS (SELECT coalesce($${param}::bigint, ${DB_NOW}) AS now)`;
+}
+
+const CURSOR_COLS = `name, slot::text AS slot, signature, version, updated_at`;
+const EVENT_COLS = `signature, instruction_index, event_index, slot::text AS slot, name, data, commitment, received_at, updated_at`;
+const EFFECT_COLS = `key, intent, status, signature, last_valid_block_height::text AS last_valid_block_height, send_count, error, created_at, updated_at`;
+const JOB_COLS = `id, queue, name, payload, status, run_at, attempts, max_attempts, lease_owner, lease_expires_at, last_error, created_at, updated_at, finished_at`;
+const LEASE_COLS = `name, owner, token, expires_at, acquired_at`;
+const AUDIT_COLS = `seq, at, actor, action, subject, data`;
+
+function prefixed(cols: string, alias: string): string {
+    return cols
+        .split(', ')
+        .map(c => `${alias}.${c}`)
+        .join(', ');
+}
+
+function toCursor(r: Row): CursorRecord {
+    return {
+        name: String(r.name),
+        slot: big(r.slot),
+        signature: (r.signature as string | null) ?? null,
+        version: num(r.version),
+        updatedAt: num(r.updated_at),
+    };
+}
+
+function toEvent(r: Row): InboxEvent {
+    return {
+        signature: String(r.signature),
+        instructionIndex: num(r.instruction_index),
+        eventIndex: num(r.event_index),
+        slot: big(r.slot),
+        name: String(r.name),
+        data: fromJson(r.data),
+        commitment: r.commitment as CommitmentState,
+        receivedAt: num(r.received_at),
+        updatedAt: num(r.updated_at),
+    };
+}
+
+function toEffect(r: Row): EffectRecord {
+    return {
+        key: String(r.key),
+        intent: fromJson(r.intent),
+        status: r.status as EffectStatus,
+        signature: (r.signature as string | null) ?? null,
+        lastValidBlockHeight: bigOrNull(r.last_valid_block_height),
+        sendCount: num(r.send_count),
+        error: (r.error as string | null) ?? null,
+        createdAt: num(r.created_at),
+        updatedAt: num(r.updated_at),
+    };
+}
+
+function toJob(r: Row): JobRecord {
+    return {
+        id: String(r.id),
+        queue: String(r.queue),
+        name: String(r.name),
+        payload: fromJson(r.payload),
+        status: r.status as JobRecord['status'],
+        runAt: num(r.run_at),
+        attempts: num(r.attempts),
+        maxAttempts: num(r.max_attempts),
+        leaseOwner: (r.lease_owner as string | null) ?? null,
+        leaseExpiresAt: numOrNull(r.lease_expires_at),
+        lastError: (r.last_error as string | null) ?? null,
+        createdAt: num(r.created_at),
+        updatedAt: num(r.updated_at),
+        finishedAt: numOrNull(r.finished_at),
+    };
+}
+
+function toLease(r: Row): LeaseRecord {
+    return {
+        name: String(r.name),
+        owner: (r.owner as string | null) ?? null,
+        token: num(r.token),
+        expiresAt: num(r.expires_at),
+        acquiredAt: num(r.acquired_at),
+    };
+}
+
+function toAudit(r: Row): AuditRecord {
+    return {
+        seq: num(r.seq),
+        at: num(r.at),
+        actor: String(r.actor),
+        action: String(r.action),
+        subject: (r.subject as string | null) ?? null,
+        data: fromJson(r.data),
+    };
+}
+
+function byRunAtThenId(a: JobRecord, b: JobRecord): number {
+    return a.runAt - b.runAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** States an event may move from to reach `to`. */
+function commitmentSources(to: CommitmentState): string {
+    switch (to) {
+        case 'seen':
+            return '';
+        case 'confirmed':
+            return 'seen';
+        case 'finalized':
+        case 'retracted':
+            return 'seen,confirmed';
+    }
+}
+
+/** Options of the shared SQL store. */
+export interface SqlWorkerStoreOptions extends WorkerStoreOptions {
+    /** The adapter's name. */
+    kind: string;
+    /** The PostgreSQL schema holding the tables. */
+    schema: string;
+    /** Apply migrations in `ready()` (default true). */
+    migrate?: boolean;
+    /** Opens the connection(s); called once by `ready()`. */
+    connect: () => Promise<SqlDriver>;
+}
+
+/** The shared SQL implementation. */
+export class SqlWorkerStore implements WorkerStore {
+    readonly kind: string;
+    readonly #options: SqlWorkerStoreOptions;
+    readonly #s: string;
+    #driver: SqlDriver | null = null;
+    #ready: Promise<void> | null = null;
+    #closed = false;
+    #closing: Promise<void> | null = null;
+
+    constructor(options: SqlWorkerStoreOptions) {
+        this.kind = options.kind;
+        this.#options = options;
+        this.#s = quoteSchema(options.schema);
+    }
+
+    /** The schema holding the tables. */
+    get schema(): string {
+        return this.#options.schema;
+    }
+
+    ready(): Promise<void> {
+        if (this.#closed) return Promise.reject(storeClosed(this.kind));
+        this.#ready ??= (async () => {
+            let driver: SqlDriver | null = null;
+            try {
+                driver = await this.#options.connect();
+                if (this.#options.migrate !== false) await migrate(driver, this.#options.schema);
+                this.#driver = driver;
+            } catch (e) {
+                // Leave the store retryable: the next ready() opens a fresh connection.
+                this.#ready = null;
+                await driver?.close().catch(() => undefined);
+                throw e;
+            }
+        })();
+        return this.#ready;
+    }
+
+    close(): Promise<void> {
+        this.#closed = true;
+        this.#closing ??= (async () => {
+            await this.#ready?.catch(() => undefined);
+            const driver = this.#driver;
+            this.#driver = null;
+            await driver?.close();
+        })();
+        return this.#closing;
+    }
+
+    async #q(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+        if (this.#closed) throw storeClosed(this.kind);
+        if (!this.#driver) await this.ready();
+        const driver = this.#driver;
+        if (!driver) throw storeClosed(this.kind);
+        return driver.query(text, params);
+    }
+
+    /** The `now` parameter: the caller's, the configured clock's, or null (database clock). */
+    #now(now: number | undefined): number | null {
+        return checkNow(now) ?? (this.#options.clock ? this.#options.clock() : null);
+    }
+
+    // -- cursor ---------------------------------------------------------------------------
+
+    async getCursor(name: string): Promise<CursorRecord | null> {
+        const rows = await this.#q(`SELECT ${CURSOR_COLS} FROM ${this.#s}.cursors WHERE name = $1`, [checkId('name', name)]);
+        return rows[0] ? toCursor(rows[0]) : null;
+    }
+
+    async setCursor(input: SetCursorInput): Promise<SetCursorResult> {
+        const name = checkId('name', input.name);
+        const slot = checkU64('slot', input.slot).toString();
+        const signature = checkOptionalId('signature', input.signature);
+        const expected = input.expectedVersion === undefined ? null : checkUint('expectedVersion', input.expectedVersion);
+        const fenceLease = input.fence ? checkId('fence.lease', input.fence.lease) : null;
+        const fenceToken = input.fence ? checkUint('fence.token', input.fence.token) : null;
+        const now = this.#now(input.now);
+        const s = this.#s;
+        const fenceOk = `($5::text IS NULL OR EXISTS (SELECT 1 FROM ${s}.leases WHERE name = $5::text AND token = $6::bigint))`;
+        const params: unknown[] = [name, slot, signature, now, fenceLease, fenceToken];
+        let rows: Row[];
+        if (expected === null || expected === 0) {
+            const onConflict =
+                expected === 0
+                    ? 'DO NOTHING'
+                    : `DO UPDATE SET slot = EXCLUDED.slot, signature = EXCLUDED.signature, version = c.version + 1, updated_at = EXCLUDED.updated_at
+                       WHERE c.slot <= EXCLUDED.slot`;
+            rows = await this.#q(
+                `WITH ${nowCte(4)}
+                 INSERT INTO ${s}.cursors AS c (name, slot, signature, version, updated_at)
+                 SELECT $1::text, $2::bigint, $3::text, 1, t.now FROM t WHERE ${fenceOk}
+                 ON CONFLICT (name) ${onConflict}
+                 RETURNING ${CURSOR_COLS}`,
+                params,
+            );
+        } else {
+            rows = await this.#q(
+                `WITH ${nowCte(4)}
+                 UPDATE ${s}.cursors AS c SET slot = $2::bigint, signature = $3::text, version = c.version + 1, updated_at = t.now
+                 FROM t WHERE c.name = $1::text AND c.version = $7::bigint AND c.slot <= $2::bigint AND ${fenceOk}
+                 RETURNING ${prefixed(CURSOR_COLS, 'c')}`,
+                [...params, expected],
+            );
+        }
+        if (rows[0]) return { applied: true, cursor: toCursor(rows[0]) };
+        const cursor = await this.getCursor(name);
+        if (fenceLease !== null) {
+            const lease = await this.getLease(fenceLease);
+            if (lease?.token !== fenceToken) return { applied: false, reason: 'fenced', cursor };
+        }
+        if (expected !== null && (cursor?.version ?? 0) !== expected) return { applied: false, reason: 'version-mismatch', cursor };
+        return { applied: false, reason: 'backwards', cursor };
+    }
+
+    // -- inbox ----------------------------------------------------------------------------
+
+    async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
+        checkEventKey(input);
+        const slot = checkU64('slot', input.slot).toString();
+        const name = checkId('name', input.name);
+        const commitment = checkCommitment(input.commitment ?? 'seen', false);
+        const data = toJson('data', input.data);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(8)}
+             INSERT INTO ${this.#s}.inbox_events (signature, instruction_index, event_index, slot, name, data, commitment, received_at, updated_at)
+             SELECT $1::text, $2::int, $3::int, $4::bigint, $5::text, $6::jsonb, $7::text, t.now, t.now FROM t
+             ON CONFLICT DO NOTHING
+             RETURNING ${EVENT_COLS}`,
+            [input.signature, input.instructionIndex, input.eventIndex, slot, name, data, commitment, now],
+        );
+        if (rows[0]) return { inserted: true, event: toEvent(rows[0]) };
+        const existing = await this.getEvent(input);
+        if (!existing) throw backendFailed(this.kind, `event ${input.signature} conflicted on insert but cannot be read`);
+        return { inserted: false, event: existing };
+    }
+
+    async getEvent(key: EventKey): Promise<InboxEvent | null> {
+        checkEventKey(key);
+        const rows = await this.#q(
+            `SELECT ${EVENT_COLS} FROM ${this.#s}.inbox_events WHERE signature = $1 AND instruction_index = $2 AND event_index = $3`,
+            [key.signature, key.instructionIndex, key.eventIndex],
+        );
+        return rows[0] ? toEvent(rows[0]) : null;
+    }
+
+    async setEventCommitment(input: SetEventCommitmentInput): Promise<SetEventCommitmentResult> {
+        checkEventKey(input);
+        const to = checkCommitment(input.commitment, true);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(6)}
+             UPDATE ${this.#s}.inbox_events AS e SET commitment = $4::text, updated_at = t.now FROM t
+             WHERE e.signature = $1 AND e.instruction_index = $2 AND e.event_index = $3 AND e.commitment = ANY(string_to_array($5::text, ','))
+             RETURNING ${prefixed(EVENT_COLS, 'e')}`,
+            [input.signature, input.instructionIndex, input.eventIndex, to, commitmentSources(to), now],
+        );
+        if (rows[0]) return { changed: true, event: toEvent(rows[0]) };
+        return { changed: false, event: await this.getEvent(input) };
+    }
+
+    async listEvents(input: ListEventsInput = {}): Promise<InboxEvent[]> {
+        const limit = checkLimit(input.limit);
+        const states = input.commitments ? input.commitments.map(c => checkCommitment(c, true)).join(',') : null;
+        const min = input.minSlot === undefined ? null : checkU64('minSlot', input.minSlot).toString();
+        const max = input.maxSlot === undefined ? null : checkU64('maxSlot', input.maxSlot).toString();
+        const rows = await this.#q(
+            `SELECT ${prefixed(EVENT_COLS, 'e')} FROM ${this.#s}.inbox_events AS e
+             WHERE ($1::text IS NULL OR e.commitment = ANY(string_to_array($1::text, ',')))
+               AND ($2::bigint IS NULL OR e.slot >= $2::bigint) AND ($3::bigint IS NULL OR e.slot <= $3::bigint)
+             ORDER BY e.slot, e.signature, e.instruction_index, e.event_index LIMIT $4`,
+            [states, min, max, limit],
+        );
+        return rows.map(toEvent);
+    }
+
+    // -- effects --------------------------------------------------------------------------
+
+    async beginEffect(input: BeginEffectInput): Promise<BeginEffectResult> {
+        const key = checkId('key', input.key);
+        const intent = toJson('intent', input.intent);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(3)}
+             INSERT INTO ${this.#s}.effects (key, intent, status, created_at, updated_at)
+             SELECT $1::text, $2::jsonb, 'pending', t.now, t.now FROM t
+             ON CONFLICT DO NOTHING RETURNING ${EFFECT_COLS}`,
+            [key, intent, now],
+        );
+        if (rows[0]) return { created: true, effect: toEffect(rows[0]) };
+        const existing = await this.getEffect(key);
+        if (!existing) throw backendFailed(this.kind, `effect ${key} conflicted on insert but cannot be read`);
+        return { created: false, effect: existing };
+    }
+
+    async getEffect(key: string): Promise<EffectRecord | null> {
+        const rows = await this.#q(`SELECT ${EFFECT_COLS} FROM ${this.#s}.effects WHERE key = $1`, [checkId('key', key)]);
+        return rows[0] ? toEffect(rows[0]) : null;
+    }
+
+    async #transitionFailed(key: string, to: EffectStatus): Promise<never> {
+        const current = await this.getEffect(key);
+        if (!current) throw effectNotFound(key);
+        throw effectTransitionInvalid(key, current.status, to);
+    }
+
+    async markEffectSent(input: MarkEffectSentInput): Promise<EffectRecord> {
+        const key = checkId('key', input.key);
+        const signature = checkId('signature', input.signature);
+        const height = checkU64('lastValidBlockHeight', input.lastValidBlockHeight).toString();
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(4)}
+             UPDATE ${this.#s}.effects AS f SET status = 'sent', signature = $2::text, last_valid_block_height = $3::bigint,
+                    send_count = f.send_count + 1, updated_at = t.now
+             FROM t WHERE f.key = $1 AND f.status = ANY(string_to_array($5::text, ','))
+             RETURNING ${prefixed(EFFECT_COLS, 'f')}`,
+            [key, signature, height, now, EFFECT_SOURCES.sent.join(',')],
+        );
+        return rows[0] ? toEffect(rows[0]) : this.#transitionFailed(key, 'sent');
+    }
+
+    async markEffectConfirmed(input: MarkEffectConfirmedInput): Promise<EffectRecord> {
+        const key = checkId('key', input.key);
+        const signature = checkOptionalId('signature', input.signature);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(3)}
+             UPDATE ${this.#s}.effects AS f SET status = 'confirmed', signature = coalesce($2::text, f.signature),
+                    updated_at = CASE WHEN f.status = 'confirmed' AND ($2::text IS NULL OR $2::text = f.signature) THEN f.updated_at ELSE t.now END
+             FROM t WHERE f.key = $1 AND f.status = ANY(string_to_array($4::text, ','))
+             RETURNING ${prefixed(EFFECT_COLS, 'f')}`,
+            [key, signature, now, EFFECT_SOURCES.confirmed.join(',')],
+        );
+        return rows[0] ? toEffect(rows[0]) : this.#transitionFailed(key, 'confirmed');
+    }
+
+    async markEffectFailed(input: MarkEffectFailedInput): Promise<EffectRecord> {
+        const key = checkId('key', input.key);
+        const error = clipError(input.error);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(3)}
+             UPDATE ${this.#s}.effects AS f SET status = 'failed',
+                    error = CASE WHEN f.status = 'failed' THEN f.error ELSE $2::text END,
+                    updated_at = CASE WHEN f.status = 'failed' THEN f.updated_at ELSE t.now END
+             FROM t WHERE f.key = $1 AND f.status = ANY(string_to_array($4::text, ','))
+             RETURNING ${prefixed(EFFECT_COLS, 'f')}`,
+            [key, error, now, EFFECT_SOURCES.failed.join(',')],
+        );
+        return rows[0] ? toEffect(rows[0]) : this.#transitionFailed(key, 'failed');
+    }
+
+    async listEffects(input: ListEffectsInput = {}): Promise<EffectRecord[]> {
+        const limit = checkLimit(input.limit);
+        const states = input.statuses ? input.statuses.map(checkEffectStatus).join(',') : null;
+        const rows = await this.#q(
+            `SELECT ${EFFECT_COLS} FROM ${this.#s}.effects
+             WHERE ($1::text IS NULL OR status = ANY(string_to_array($1::text, ',')))
+             ORDER BY created_at, key LIMIT $2`,
+            [states, limit],
+        );
+        return rows.map(toEffect);
+    }
+
+    // -- jobs -----------------------------------------------------------------------------
+
+    async enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult> {
+        const id = input.id === undefined ? randomId() : checkId('id', input.id);
+        const queue = input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue);
+        const name = checkId('name', input.name);
+        const payload = toJson('payload', input.payload ?? null);
+        const maxAttempts = input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts);
+        const runAt = input.runAt === undefined ? null : checkUint('runAt', input.runAt);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(7)}
+             INSERT INTO ${this.#s}.jobs (id, queue, name, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
+             SELECT $1::text, $2::text, $3::text, $4::jsonb, 'pending', coalesce($5::bigint, t.now), 0, $6::int, t.now, t.now FROM t
+             ON CONFLICT DO NOTHING RETURNING ${JOB_COLS}`,
+            [id, queue, name, payload, runAt, maxAttempts, now],
+        );
+        if (rows[0]) return { created: true, job: toJob(rows[0]) };
+        const existing = await this.getJob(id);
+        if (!existing) throw backendFailed(this.kind, `job ${id} conflicted on insert but cannot be read`);
+        return { created: false, job: existing };
+    }
+
+    async getJob(id: string): Promise<JobRecord | null> {
+        const rows = await this.#q(`SELECT ${JOB_COLS} FROM ${this.#s}.jobs WHERE id = $1`, [checkId('id', id)]);
+        return rows[0] ? toJob(rows[0]) : null;
+    }
+
+    async claimJobs(input: ClaimJobsInput): Promise<JobRecord[]> {
+        const owner = checkId('owner', input.owner);
+        const queue = input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue);
+        const limit = checkLimit(input.limit);
+        const leaseMs = checkPositive('leaseMs', input.leaseMs);
+        const now = this.#now(input.now);
+        const s = this.#s;
+        const rows = await this.#q(
+            `WITH ${nowCte(5)},
+             out_of_attempts AS (
+                 UPDATE ${s}.jobs AS d SET status = 'dead', lease_owner = NULL, lease_expires_at = NULL,
+                        last_error = coalesce(d.last_error, 'lease expired'), updated_at = t.now, finished_at = t.now
+                 FROM t
+                 WHERE d.id IN (SELECT x.id FROM ${s}.jobs AS x, t
+                                WHERE x.queue = $2 AND x.status = 'running' AND x.lease_expires_at <= t.now AND x.attempts >= x.max_attempts
+                                FOR UPDATE OF x SKIP LOCKED)
+                 RETURNING d.id
+             ),
+             due AS (
+                 SELECT q.id FROM ${s}.jobs AS q, t
+                 WHERE q.queue = $2 AND ((q.status = 'pending' AND q.run_at <= t.now)
+                    OR (q.status = 'running' AND q.lease_expires_at <= t.now AND q.attempts < q.max_attempts))
+                 ORDER BY q.run_at, q.id
+                 LIMIT $3
+                 FOR UPDATE OF q SKIP LOCKED
+             )
+             UPDATE ${s}.jobs AS j SET status = 'running', lease_owner = $1, lease_expires_at = t.now + $4::bigint,
+                    attempts = j.attempts + 1, updated_at = t.now
+             FROM due, t WHERE j.id = due.id
+             RETURNING ${prefixed(JOB_COLS, 'j')}`,
+            [owner, queue, limit, leaseMs, now],
+        );
+        return rows.map(toJob).sort(byRunAtThenId);
+    }
+
+    async extendJobLease(input: ExtendJobLeaseInput): Promise<JobRecord | null> {
+        const id = checkId('id', input.id);
+        const owner = checkId('owner', input.owner);
+        const leaseMs = checkPositive('leaseMs', input.leaseMs);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(4)}
+             UPDATE ${this.#s}.jobs AS j SET lease_expires_at = t.now + $3::bigint, updated_at = t.now
+             FROM t WHERE j.id = $1 AND j.lease_owner = $2 AND j.status = 'running'
+             RETURNING ${prefixed(JOB_COLS, 'j')}`,
+            [id, owner, leaseMs, now],
+        );
+        return rows[0] ? toJob(rows[0]) : null;
+    }
+
+    async completeJob(input: JobLeaseInput): Promise<boolean> {
+        const id = checkId('id', input.id);
+        const owner = checkId('owner', input.owner);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(3)}
+             UPDATE ${this.#s}.jobs AS j SET status = 'completed', lease_owner = NULL, lease_expires_at = NULL, updated_at = t.now, finished_at = t.now
+             FROM t WHERE j.id = $1 AND j.lease_owner = $2 AND j.status = 'running'
+             RETURNING j.id`,
+            [id, owner, now],
+        );
+        return rows.length === 1;
+    }
+
+    async failJob(input: FailJobInput): Promise<FailJobResult> {
+        const id = checkId('id', input.id);
+        const owner = checkId('owner', input.owner);
+        const error = clipError(input.error);
+        const delay = input.retryDelayMs === undefined ? null : checkUint('retryDelayMs', input.retryDelayMs);
+        const unrecoverable = input.unrecoverable === true;
+        const now = this.#now(input.now);
+        const base = this.#options.backoff?.baseMs ?? 1000;
+        const max = this.#options.backoff?.maxMs ?? 5 * 60_000;
+        const dead = `($5::boolean OR j.attempts >= j.max_attempts)`;
+        const rows = await this.#q(
+            `WITH ${nowCte(4)}
+             UPDATE ${this.#s}.jobs AS j SET
+                 status = CASE WHEN ${dead} THEN 'dead' ELSE 'pending' END,
+                 run_at = CASE WHEN ${dead} THEN j.run_at
+                               ELSE t.now + coalesce($6::bigint, LEAST($7::float8 * power(2::float8, LEAST(GREATEST(j.attempts - 1, 0), 40)), $8::float8)::bigint) END,
+                 finished_at = CASE WHEN ${dead} THEN t.now ELSE NULL END,
+                 lease_owner = NULL, lease_expires_at = NULL, last_error = $3::text, updated_at = t.now
+             FROM t WHERE j.id = $1 AND j.lease_owner = $2 AND j.status = 'running'
+             RETURNING ${prefixed(JOB_COLS, 'j')}`,
+            [id, owner, error, now, unrecoverable, delay, base, max],
+        );
+        if (rows[0]) {
+            const job = toJob(rows[0]);
+            return { outcome: job.status === 'dead' ? 'dead' : 'retry', job };
+        }
+        return { outcome: 'lost', job: await this.getJob(id) };
+    }
+
+    async listDeadLetters(input: ListDeadLettersInput = {}): Promise<JobRecord[]> {
+        const limit = checkLimit(input.limit);
+        const queue = input.queue === undefined ? null : checkId('queue', input.queue);
+        const rows = await this.#q(
+            `SELECT ${JOB_COLS} FROM ${this.#s}.jobs WHERE status = 'dead' AND ($1::text IS NULL OR queue = $1::text)
+             ORDER BY finished_at, id LIMIT $2`,
+            [queue, limit],
+        );
+        return rows.map(toJob);
+    }
+
+    async redriveDeadLetter(input: RedriveDeadLetterInput): Promise<JobRecord | null> {
+        const id = checkId('id', input.id);
+        const runAt = input.runAt === undefined ? null : checkUint('runAt', input.runAt);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(3)}
+             UPDATE ${this.#s}.jobs AS j SET status = 'pending', run_at = coalesce($2::bigint, t.now), attempts = 0,
+                    updated_at = t.now, finished_at = NULL
+             FROM t WHERE j.id = $1 AND j.status = 'dead'
+             RETURNING ${prefixed(JOB_COLS, 'j')}`,
+            [id, runAt, now],
+        );
+        return rows[0] ? toJob(rows[0]) : null;
+    }
+
+    // -- leases ---------------------------------------------------------------------------
+
+    async acquireLease(input: AcquireLeaseInput): Promise<LeaseRecord | null> {
+        const name = checkId('name', input.name);
+        const owner = checkId('owner', input.owner);
+        const ttl = checkPositive('ttlMs', input.ttlMs);
+        const now = this.#now(input.now);
+        const held = `(l.owner = EXCLUDED.owner AND l.expires_at > EXCLUDED.acquired_at)`;
+        const rows = await this.#q(
+            `WITH ${nowCte(4)}
+             INSERT INTO ${this.#s}.leases AS l (name, owner, token, expires_at, acquired_at)
+             SELECT $1::text, $2::text, 1, t.now + $3::bigint, t.now FROM t
+             ON CONFLICT (name) DO UPDATE SET
+                 owner = EXCLUDED.owner,
+                 token = CASE WHEN ${held} THEN l.token ELSE l.token + 1 END,
+                 acquired_at = CASE WHEN ${held} THEN l.acquired_at ELSE EXCLUDED.acquired_at END,
+                 expires_at = EXCLUDED.expires_at
+             WHERE l.owner IS NULL OR l.expires_at <= EXCLUDED.acquired_at OR l.owner = EXCLUDED.owner
+             RETURNING ${LEASE_COLS}`,
+            [name, owner, ttl, now],
+        );
+        return rows[0] ? toLease(rows[0]) : null;
+    }
+
+    async renewLease(input: RenewLeaseInput): Promise<LeaseRecord | null> {
+        const name = checkId('name', input.name);
+        const owner = checkId('owner', input.owner);
+        const token = checkUint('token', input.token);
+        const ttl = checkPositive('ttlMs', input.ttlMs);
+        const now = this.#now(input.now);
+        const rows = await this.#q(
+            `WITH ${nowCte(5)}
+             UPDATE ${this.#s}.leases AS l SET expires_at = t.now + $4::bigint
+             FROM t WHERE l.name = $1 AND l.owner = $2 AND l.token = $3::bigint
+             RETURNING ${prefixed(LEASE_COLS, 'l')}`,
+            [name, owner, token, ttl, now],
+        );
+        return rows[0] ? toLease(rows[0]) : null;
+    }
+
+    async releaseLease(input: ReleaseLeaseInput): Promise<boolean> {
+        const name = checkId('name', input.name);
+        const owner = checkId('owner', input.owner);
+        const token = checkUint('token', input.token);
+        const rows = await this.#q(
+            `UPDATE ${this.#s}.leases SET owner = NULL WHERE name = $1 AND owner = $2 AND token = $3::bigint RETURNING name`,
+            [name, owner, token],
+        );
+        return rows.length === 1;
+    }
+
+    async getLease(name: string): Promise<LeaseRecord | null> {
+        const rows = await this.#q(`SELECT ${LEASE_COLS} FROM ${this.#s}.leases WHERE name = $1`, [checkId('name', name)]);
+        return rows[0] ? toLease(rows[0]) : null;
+    }
+
+    // -- audit ----------------------------------------------------------------------------
+
+    async appendAudit(input: AppendAuditInput): Promise<AuditRecord> {
+        const actor = checkId('actor', input.actor);
+        const action = checkId('action', input.action);
+        const subject = checkOptionalId('subject', input.subject);
+        const data = toJson('data', input.data ?? null);
+        const now = this.#now(input.now);
+        // The transaction-scoped advisory lock makes seq order equal commit order, so a
+        // reader paginating with afterSeq never skips an entry committed late.
+        const rows = await this.#q(
+            `WITH ${nowCte(5)}, lock AS (SELECT pg_advisory_xact_lock(hashtext($6::text)) AS l)
+             INSERT INTO ${this.#s}.audit_log (at, actor, action, subject, data)
+             SELECT t.now, $1::text, $2::text, $3::text, $4::jsonb FROM t, lock
+             RETURNING ${AUDIT_COLS}`,
+            [actor, action, subject, data, now, `raffle-worker-kit:audit:${this.#options.schema}`],
+        );
+        if (!rows[0]) throw backendFailed(this.kind, 'audit insert returned no row');
+        return toAudit(rows[0]);
+    }
+
+    async listAudit(input: ListAuditInput = {}): Promise<AuditRecord[]> {
+        const limit = checkLimit(input.limit);
+        const after = input.afterSeq === undefined ? 0 : checkUint('afterSeq', input.afterSeq);
+        const subject = input.subject === undefined ? null : checkId('subject', input.subject);
+        const rows = await this.#q(
+            `SELECT ${AUDIT_COLS} FROM ${this.#s}.audit_log WHERE seq > $1::bigint AND ($2::text IS NULL OR subject = $2::text)
+             ORDER BY seq LIMIT $3`,
+            [after, subject, limit],
+        );
+        return rows.map(toAudit);
+    }
+}
