@@ -78,6 +78,24 @@ export const RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND = 4002;
 export const RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID = 4003;
 /** The worker store's backend failed or returned something impossible. */
 export const RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED = 4004;
+/** A handler name is registered twice for one event. */
+export const RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE = 4100;
+/** An event name is not in the worker's decoder table. */
+export const RAFFLE_ERROR__WORKER__EVENT_UNKNOWN = 4101;
+/** An event payload in the logs does not decode. */
+export const RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE = 4102;
+/** A transaction the ingestion needs cannot be fetched. */
+export const RAFFLE_ERROR__WORKER__TRANSACTION_UNAVAILABLE = 4103;
+/** The history gap since the cursor is larger than the configured bound. */
+export const RAFFLE_ERROR__WORKER__BACKFILL_TOO_LARGE = 4104;
+/** An effect was attempted for an event a fork retracted. */
+export const RAFFLE_ERROR__WORKER__EVENT_RETRACTED = 4105;
+/** An effect's transaction was sent and may still land. */
+export const RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT = 4106;
+/** An effect's transaction failed on chain. */
+export const RAFFLE_ERROR__WORKER__EFFECT_FAILED = 4107;
+/** A worker method was called in a state that does not allow it. */
+export const RAFFLE_ERROR__WORKER__STATE_INVALID = 4108;
 
 // Program tooling: 6000-6999
 /** An input to the SBF linker is not a relocatable ELF64 BPF object it can read. */
@@ -123,6 +141,15 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED
     | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED
     | typeof RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR
+    | typeof RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE
+    | typeof RAFFLE_ERROR__WORKER__EVENT_UNKNOWN
+    | typeof RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE
+    | typeof RAFFLE_ERROR__WORKER__TRANSACTION_UNAVAILABLE
+    | typeof RAFFLE_ERROR__WORKER__BACKFILL_TOO_LARGE
+    | typeof RAFFLE_ERROR__WORKER__EVENT_RETRACTED
+    | typeof RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT
+    | typeof RAFFLE_ERROR__WORKER__EFFECT_FAILED
+    | typeof RAFFLE_ERROR__WORKER__STATE_INVALID
     | typeof RAFFLE_ERROR__TOOLING__OBJECT_INVALID
     | typeof RAFFLE_ERROR__TOOLING__WRITABLE_DATA
     | typeof RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL

@@ -1,4 +1,13 @@
 import type {
+    RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE,
+    RAFFLE_ERROR__WORKER__EVENT_UNKNOWN,
+    RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE,
+    RAFFLE_ERROR__WORKER__TRANSACTION_UNAVAILABLE,
+    RAFFLE_ERROR__WORKER__BACKFILL_TOO_LARGE,
+    RAFFLE_ERROR__WORKER__EVENT_RETRACTED,
+    RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT,
+    RAFFLE_ERROR__WORKER__EFFECT_FAILED,
+    RAFFLE_ERROR__WORKER__STATE_INVALID,
     RAFFLE_ERROR__WORKER__STORE_CLOSED,
     RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED,
     RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND,
@@ -75,6 +84,15 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND]: { key: string };
     [RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID]: { key: string; from: string; to: string };
     [RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]: { store: string; detail: string };
+    [RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE]: { eventName: string; handlerName: string };
+    [RAFFLE_ERROR__WORKER__EVENT_UNKNOWN]: { eventName: string; known: string };
+    [RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE]: { signature: string; reason: string };
+    [RAFFLE_ERROR__WORKER__TRANSACTION_UNAVAILABLE]: { signature: string; reason: string };
+    [RAFFLE_ERROR__WORKER__BACKFILL_TOO_LARGE]: { limit: number };
+    [RAFFLE_ERROR__WORKER__EVENT_RETRACTED]: { eventId: string };
+    [RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT]: { key: string; signature: string };
+    [RAFFLE_ERROR__WORKER__EFFECT_FAILED]: { key: string; signature: string; detail: string };
+    [RAFFLE_ERROR__WORKER__STATE_INVALID]: { action: string; state: string };
     [RAFFLE_ERROR__INVALID_ARGUMENT]: { name: string; reason: string };
     [RAFFLE_ERROR__INVARIANT_VIOLATION]: { detail: string };
 }

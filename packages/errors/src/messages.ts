@@ -66,6 +66,24 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'Effect "$key" is $from and cannot become $to; a terminal effect never changes (use a new key for a new effect).',
     [C.RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]:
         'The $store worker store failed: $detail. Check that the backend is reachable; if it is, this is a bug or a concurrent schema change: please report it.',
+    [C.RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE]:
+        'A handler named "$handlerName" is already registered for $eventName; handler names are part of idempotency keys and must be unique per event.',
+    [C.RAFFLE_ERROR__WORKER__EVENT_UNKNOWN]:
+        '"$eventName" is not an event of the decoder table (known: $known).',
+    [C.RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE]:
+        'An event of transaction $signature does not decode ($reason); it was dead-lettered with its raw data. Update the decoder table, then redrive the dead letter.',
+    [C.RAFFLE_ERROR__WORKER__TRANSACTION_UNAVAILABLE]:
+        'Transaction $signature is not available ($reason); the RPC node may lag or prune history: the worker retries; use a node with full history if it persists.',
+    [C.RAFFLE_ERROR__WORKER__BACKFILL_TOO_LARGE]:
+        'The gap since the cursor holds more than $limit signatures; raise maxBackfillSignatures or move the cursor to a later signature.',
+    [C.RAFFLE_ERROR__WORKER__EVENT_RETRACTED]:
+        'Event $eventId was retracted by a fork; no irreversible effect runs for it.',
+    [C.RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT]:
+        'Effect "$key" sent $signature, which is neither found nor expired yet; it is retried once its blockhash expired or it landed.',
+    [C.RAFFLE_ERROR__WORKER__EFFECT_FAILED]:
+        'Effect "$key": transaction $signature failed on chain ($detail); inspect it, then redrive with a new effect key if it should run again.',
+    [C.RAFFLE_ERROR__WORKER__STATE_INVALID]:
+        'Cannot $action while the worker is $state.',
     [C.RAFFLE_ERROR__INVALID_ARGUMENT]: 'Invalid argument `$name`: $reason.',
     [C.RAFFLE_ERROR__INVARIANT_VIOLATION]:
         'Internal invariant violated: $detail. This is a bug in @raffle/*; please report it with this message.',

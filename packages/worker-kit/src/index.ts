@@ -1,9 +1,10 @@
 /**
- * The raffle worker engine. Today: its storage (issue 8, part 1): one {@link WorkerStore}
- * interface for the ingestion cursor, the event inbox, the effect ledger, jobs, leases and the
- * audit log, with four adapters (in-memory, embedded PGlite, PostgreSQL, Redis) that pass one
- * conformance suite (`@raffle/worker-kit/testing`). Also the names of the events its runtime
- * emits.
+ * The raffle worker engine: {@link createWorker} ingests any Anchor program's events (gap-free
+ * backfill from a durable cursor, live subscription, finality and fork tracking) and runs typed,
+ * idempotent handlers as jobs with retries, dead letters and replay, under a leader lease so
+ * replicas share the work. Storage is one {@link WorkerStore} interface with four adapters
+ * (in-memory, embedded PGlite, PostgreSQL, Redis) that pass one conformance suite
+ * (`@raffle/worker-kit/testing`).
  *
  * @packageDocumentation
  */
@@ -15,25 +16,40 @@ export { createPostgresWorkerStore, type PostgresWorkerStore, type PostgresWorke
 export { MIGRATIONS, type Migration } from './store/postgres/migrations.generated';
 export { createRedisWorkerStore, type RedisWorkerStore, type RedisWorkerStoreOptions } from './store/redis/index';
 
-/**
- * Every event the worker runtime emits on its eventemitter3 instance, namespaced by concern.
- *
- * @example
- * ```ts
- * worker.on(WORKER_EVENT_NAMES[0], event => log.info(event));
- * ```
- */
-export const WORKER_EVENT_NAMES = Object.freeze([
-    'event:received',
-    'event:finalized',
-    'event:retracted',
-    'handler:succeeded',
-    'handler:failed',
-    'job:retry',
-    'job:dead',
-    'lease:acquired',
-    'lease:lost',
-] as const);
-
-/** The name of a worker runtime event. */
-export type WorkerEventName = (typeof WORKER_EVENT_NAMES)[number];
+export { createWorker, type CreateWorkerOptions, type Worker, type WorkerStatus, type WorkerHealth, type ReplayInput, type WorkerRpc } from './worker';
+export {
+    createEventDecoder,
+    extractProgramEvents,
+    type EventDecoder,
+    type EventDecoderTable,
+    type EventDefinition,
+    type EventMapOf,
+    type DecodeResult,
+    type RawProgramEvent,
+    type ExtractedEvents,
+} from './ingestion/decoder';
+export { createEventDecoderTableFromIdl, type AnchorEventIdl, type IdlType, type IdlField, type IdlTypeDef } from './ingestion/idl';
+export { eventId, parseEventId, compareEventPositions, toJsonValue, type EventPosition } from './ingestion/identity';
+export { listHistorySince, orderOldestFirst, contiguousFinalizedPrefix, type HistoryEntry, type ListHistoryInput } from './ingestion/history';
+export type { InboxEventData } from './ingestion/inbox';
+export type { IngestionOptions, IngestionStart, IngestionRpc, IngestionRpcSubscriptions } from './ingestion/ingestor';
+export { UnrecoverableError, isUnrecoverableError } from './runtime/errors';
+export { WORKER_EVENT_KEYS, type WorkerEvents, type WorkerEventKey, type WorkerEmitter, type ChainEventSummary, type JobSummary } from './runtime/events';
+export {
+    UNDECODABLE_JOB_NAME,
+    TRUNCATED_JOB_NAME,
+    handlerJobId,
+    handlerJobName,
+    type EventHandler,
+    type HandlerContext,
+    type HandlerOptions,
+    type DeliveredEvent,
+    type DeliveryKind,
+    type HandlerCommitment,
+    type HandlerJobPayload,
+    type UndecodableJobPayload,
+    type TruncatedJobPayload,
+} from './runtime/handlers';
+export { runEffect, resolveSentEffect, type EffectFunction, type EffectRunContext, type EffectResult, type EffectDependencies, type SentEffectResolution } from './runtime/effect';
+export { DEFAULT_RETRY_POLICY, resolveRetryPolicy, runWithRetries, type RetryPolicy, type ResolvedRetryPolicy, type RunWithRetriesOptions } from './runtime/retry';
+export { backoffDelayMs, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './runtime/time';

@@ -1,0 +1,420 @@
+/**
+ * The worker against a real chain: `@raffle/localnet` (LiteSVM behind JSON-RPC and PubSub)
+ * with the reference rwa_raffle program. Events are produced by real `update_config`
+ * transactions (they emit `ConfigUpdated`). No RPC mock.
+ */
+import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { type Localnet, startLocalnet } from '@raffle/localnet';
+import {
+    appendTransactionMessageInstructions,
+    createSolanaRpc,
+    createSolanaRpcSubscriptions,
+    createTransactionMessage,
+    getBase64EncodedWireTransaction,
+    getSignatureFromTransaction,
+    pipe,
+    setTransactionMessageFeePayerSigner,
+    setTransactionMessageLifetimeUsingBlockhash,
+    signTransactionMessageWithSigners,
+} from '@solana/kit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createMemoryWorkerStore } from '../../store/memory';
+import { createPgliteWorkerStore } from '../../store/pglite';
+import type { WorkerStore } from '../../store/types';
+import { createWorker, type CreateWorkerOptions, type Worker } from '../../worker';
+
+let net: Localnet;
+let rpc: ReturnType<typeof createSolanaRpc>;
+let rpcSubscriptions: ReturnType<typeof createSolanaRpcSubscriptions>;
+let fee = 100;
+const workers: Worker<Record<string, unknown>>[] = [];
+
+beforeAll(async () => {
+    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
+    rpc = createSolanaRpc(net.rpcUrl);
+    rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
+});
+afterEach(async () => {
+    await Promise.all(workers.splice(0).map(w => w.stop()));
+    net.control.clearFaults();
+    net.control.setCommitmentLags({ confirmation: 1, finalization: 3 });
+});
+afterAll(async () => {
+    await net?.stop();
+});
+
+/** Sends a real `update_config` (emits ConfigUpdated); returns its signature. */
+async function emitConfigUpdated(): Promise<string> {
+    const f = net.fixtures!;
+    fee += 1;
+    const ix = getUpdateConfigInstruction({
+        admin: f.admin.signer,
+        config: f.configAddress,
+        newAdmin: null,
+        permitSigners: null,
+        drawAuthority: null,
+        drawCommitment: null,
+        settleAuthority: null,
+        treasury: null,
+        feeBps: fee,
+        mrftMint: null,
+        paused: null,
+    });
+    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+    const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
+        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+        m => appendTransactionMessageInstructions([ix], m),
+    );
+    const tx = await signTransactionMessageWithSigners(message);
+    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
+    return getSignatureFromTransaction(tx);
+}
+
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await check();
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise(r => setTimeout(r, 20));
+    }
+}
+
+function makeWorker(store: WorkerStore, extra: Partial<CreateWorkerOptions<typeof RWA_RAFFLE_EVENTS>> = {}) {
+    const worker = createWorker({
+        rpc,
+        rpcSubscriptions,
+        store,
+        programAddress: net.fixtures!.programAddress,
+        decoder: RWA_RAFFLE_EVENTS,
+        pollMs: 10,
+        leader: { ttlMs: 1_000, renewMs: 50 },
+        retry: { inProcessRetries: 0, backoff: { minMs: 10, maxMs: 50 } },
+        ...extra,
+        ingestion: { backfillIntervalMs: 100, finalityIntervalMs: 50, ...extra.ingestion },
+    });
+    workers.push(worker as unknown as Worker<Record<string, unknown>>);
+    return worker;
+}
+
+describe('worker on the local cluster', () => {
+    it('delivers live events to typed handlers at confirmed and finalized, notices finality and advances the cursor', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store);
+        const confirmed: { sig: string; fee: number }[] = [];
+        const finalizedNotices: string[] = [];
+        const finalizedDeliveries: string[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) => {
+            confirmed.push({ sig: event.signature, fee: event.data.feeBps });
+        }, { onFinalized: ({ event }) => void finalizedNotices.push(event.signature) });
+        worker.handle('ConfigUpdated', 'final', ({ event }) => void finalizedDeliveries.push(event.signature), { commitment: 'finalized' });
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        const sig = await emitConfigUpdated();
+        await until(() => confirmed.find(c => c.sig === sig));
+        expect(confirmed.find(c => c.sig === sig)!.fee).toBe(fee);
+        await until(() => finalizedNotices.includes(sig) && finalizedDeliveries.includes(sig));
+        await until(async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === sig);
+        const status = await worker.status();
+        expect(status.role).toBe('leader');
+        expect(status.ingestion.live).toBe(true);
+        expect(status.lagSlots).not.toBeNull();
+        expect((await worker.health()).ok).toBe(true);
+        // Exactly once per handler and kind.
+        expect(confirmed.filter(c => c.sig === sig)).toHaveLength(1);
+        expect(finalizedDeliveries.filter(s => s === sig)).toHaveLength(1);
+    });
+
+    it('gap-fills from the cursor after the websocket dropped and reconnected', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store, { ingestion: { backfillIntervalMs: 60_000 } });
+        const seen: string[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) => void seen.push(event.signature));
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        net.control.setFaults({ refuseWebsockets: true });
+        const disconnected = new Promise(r => worker.events.once('ingest:disconnected', r));
+        net.control.dropWebsockets();
+        await disconnected;
+        const missed = await emitConfigUpdated();
+        await new Promise(r => setTimeout(r, 200));
+        expect(seen).not.toContain(missed);
+        net.control.clearFaults();
+        await until(() => seen.includes(missed));
+    });
+
+    it('retracts an event whose transaction a fork dropped; effects refuse to run for it', async () => {
+        net.control.setCommitmentLags({ finalization: 1_000 });
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store, { ingestion: { forkWindowSlots: 5 } });
+        const delivered: string[] = [];
+        const retracted: string[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) => void delivered.push(event.signature), {
+            onRetracted: ({ event }) => void retracted.push(event.signature),
+        });
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        const sig = await emitConfigUpdated();
+        await until(() => delivered.includes(sig));
+        net.control.fork(sig, { replay: false });
+        await until(() => retracted.includes(sig));
+        const events = await store.listEvents({ commitments: ['retracted'] });
+        expect(events.map(e => e.signature)).toContain(sig);
+    });
+
+    it('dead-letters payloads the decoder table does not know, with their raw data, and keeps running', async () => {
+        const store = createMemoryWorkerStore();
+        const { ConfigUpdated: _omitted, ...withoutConfigUpdated } = RWA_RAFFLE_EVENTS;
+        const worker = createWorker({
+            rpc,
+            rpcSubscriptions,
+            store,
+            programAddress: net.fixtures!.programAddress,
+            decoder: withoutConfigUpdated,
+            pollMs: 10,
+            ingestion: { backfillIntervalMs: 100, finalityIntervalMs: 50 },
+        });
+        workers.push(worker as unknown as Worker<Record<string, unknown>>);
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        const sig = await emitConfigUpdated();
+        const letter = await until(async () => (await worker.deadLetters.list()).find(j => (j.payload as { signature?: string }).signature === sig));
+        expect(letter.payload).toMatchObject({ signature: sig, reason: 'unknown discriminator' });
+        expect(typeof (letter.payload as { raw: string }).raw).toBe('string');
+        expect(await worker.deadLetters.inspect(letter.id)).toMatchObject({ status: 'dead' });
+        expect((await worker.status()).queue.deadLetters).toBeGreaterThanOrEqual(1);
+    });
+
+    it('replicas: one leader ingests; when it stops, a follower takes over and continues from the cursor', async () => {
+        const store = createMemoryWorkerStore();
+        const seen: string[] = [];
+        const a = makeWorker(store, { owner: 'a' });
+        const b = makeWorker(store, { owner: 'b' });
+        for (const w of [a, b]) w.handle('ConfigUpdated', 'record', ({ event }) => void seen.push(event.signature));
+        await a.start();
+        await until(async () => (await a.status()).role === 'leader');
+        await b.start();
+        await new Promise(r => setTimeout(r, 150));
+        expect((await b.status()).role).toBe('follower');
+        const first = await emitConfigUpdated();
+        await until(() => seen.includes(first));
+        const takeover = new Promise(r => b.events.once('lease:acquired', r));
+        await a.stop();
+        await takeover;
+        const second = await emitConfigUpdated();
+        await until(() => seen.includes(second));
+        expect(seen.filter(s => s === first)).toHaveLength(1);
+        expect(seen.filter(s => s === second)).toHaveLength(1);
+    });
+
+    it('effects: a crash between send and confirm is resolved from the chain, not re-sent', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store);
+        let sends = 0;
+        let crash = true;
+        let trigger: string | null = null;
+        const results: { alreadyDone: boolean; signature: string | null }[] = [];
+        worker.handle('ConfigUpdated', 'react', async ({ event, effect }) => {
+            if (event.signature !== trigger) return;
+            const result = await effect(`react:${event.id}`, { trigger: event.id }, async ({ recordSent }) => {
+                const f = net.fixtures!;
+                const ix = getUpdateConfigInstruction({
+                    admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null,
+                    drawCommitment: null, settleAuthority: null, treasury: null, feeBps: 7, mrftMint: null, paused: null,
+                });
+                const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+                const message = pipe(
+                    createTransactionMessage({ version: 0 }),
+                    m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
+                    m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+                    m => appendTransactionMessageInstructions([ix], m),
+                );
+                const tx = await signTransactionMessageWithSigners(message);
+                const signature = getSignatureFromTransaction(tx);
+                await recordSent(signature, blockhash.lastValidBlockHeight);
+                sends++;
+                await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
+                if (crash) {
+                    crash = false;
+                    // The process "dies" before it learns the outcome; wait until it landed.
+                    await until(async () => (await rpc.getSignatureStatuses([signature]).send()).value[0]?.confirmationStatus === 'confirmed' || undefined);
+                    throw new Error('crashed after send');
+                }
+            });
+            results.push(result);
+        });
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        trigger = await emitConfigUpdated();
+        await until(() => results.length > 0);
+        expect(sends).toBe(1);
+        expect(results[0]!.alreadyDone).toBe(true);
+        const ledger = await store.listEffects();
+        expect(ledger).toHaveLength(1);
+        expect(ledger[0]).toMatchObject({ status: 'confirmed', sendCount: 1 });
+    });
+
+    it('survives 429/503 on the RPC: every event still delivered exactly once', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store);
+        const seen: string[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) => void seen.push(event.signature));
+        net.control.setFaults({ failureRate: 0.4, failureStatus: 503, methods: ['getTransaction', 'getSignaturesForAddress', 'getSignatureStatuses'], notificationDropRate: 0.5 });
+        await worker.start();
+        const sigs: string[] = [];
+        for (let i = 0; i < 4; i++) sigs.push(await emitConfigUpdated());
+        await until(() => sigs.every(s => seen.includes(s)), 30_000);
+        for (const s of sigs) expect(seen.filter(x => x === s)).toHaveLength(1);
+    });
+
+    it('replays handlers from a signature under a new generation', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store);
+        const seen: string[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) => void seen.push(event.signature));
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        const sig = await emitConfigUpdated();
+        await until(() => seen.includes(sig));
+        const result = await worker.replay({ fromSignature: sig, generation: 'g1' });
+        expect(result.events).toBeGreaterThanOrEqual(1);
+        await until(() => seen.filter(s => s === sig).length === 2);
+        expect((await worker.replay({ fromSignature: sig, generation: 'g1' })).jobs).toBe(0);
+    });
+
+    it('a transaction whose logs are truncated keeps the events before the cut and is dead-lettered for the rest', async () => {
+        const f = net.fixtures!;
+        const ixs = Array.from({ length: 30 }, (_, i) =>
+            getUpdateConfigInstruction({
+                admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null,
+                drawCommitment: null, settleAuthority: null, treasury: null, feeBps: 300 + i, mrftMint: null, paused: null,
+            }),
+        );
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store);
+        const seen: number[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) => void seen.push(event.data.feeBps));
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        const truncated = new Promise(r => worker.events.once('ingest:truncated', r));
+        await worker.start();
+        await connected;
+        const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+        const message = pipe(
+            createTransactionMessage({ version: 0 }),
+            m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
+            m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+            m => appendTransactionMessageInstructions(ixs, m),
+        );
+        const tx = await signTransactionMessageWithSigners(message);
+        const signature = getSignatureFromTransaction(tx);
+        await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
+        const fetched = await until(async () => (await rpc.getTransaction(signature, { commitment: 'confirmed', encoding: 'json', maxSupportedTransactionVersion: 0 }).send()) ?? undefined);
+        if (!fetched.meta?.logMessages?.includes('Log truncated')) {
+            // The cluster kept every line: nothing to fall back on; every event arrives.
+            await until(() => seen.filter(fee => fee >= 300).length === 30);
+            return;
+        }
+        await truncated;
+        const letter = await until(async () => (await worker.deadLetters.list()).find(j => j.id === `${signature}:truncated`));
+        expect(letter.name).toBe('ingest:truncated');
+        await until(() => seen.some(fee => fee === 300));
+        expect(seen.filter(fee => fee >= 300).length).toBeLessThan(30);
+    });
+
+    it('nothing irreversible runs for a retracted event: a late effect is refused and dead-lettered', async () => {
+        net.control.setCommitmentLags({ finalization: 1_000 });
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store, { ingestion: { forkWindowSlots: 5 } });
+        let release!: () => void;
+        const gate = new Promise<void>(r => (release = r));
+        let started = false;
+        let ran = false;
+        let target: string | null = null;
+        worker.handle('ConfigUpdated', 'pay', async ({ event, effect }) => {
+            if (event.signature !== target) return; // earlier tests' transactions
+            started = true;
+            await gate; // still deciding when the fork happens
+            await effect(`pay:${event.id}`, { event: event.id }, async () => {
+                ran = true;
+            });
+        });
+        const retracted = new Promise(r => worker.events.on('event:retracted', e => e.event.signature === target && r(e)));
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        const sig = await emitConfigUpdated();
+        target = sig;
+        await until(() => started);
+        net.control.fork(sig, { replay: false });
+        await retracted;
+        release();
+        const letter = await until(async () => (await worker.deadLetters.list()).find(j => j.id.startsWith(sig)));
+        expect(letter.lastError).toContain('retracted');
+        expect(ran).toBe(false);
+        expect(await store.listEffects()).toHaveLength(0);
+    });
+
+    it('SIGTERM: stops intake, drains the in-flight handler and releases the leader lease', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store, { owner: 'sig' });
+        let finished = false;
+        let started = false;
+        worker.handle('ConfigUpdated', 'slow', async () => {
+            started = true;
+            await new Promise(r => setTimeout(r, 200));
+            finished = true;
+        });
+        const remove = worker.installSignalHandlers(['SIGTERM']);
+        const connected = new Promise(r => worker.events.once('ingest:connected', r));
+        await worker.start();
+        await connected;
+        await emitConfigUpdated();
+        await until(() => started);
+        const stopped = new Promise<{ abandonedJobs: number }>(r => worker.events.once('worker:stopped', r));
+        process.emit('SIGTERM');
+        const { abandonedJobs } = await stopped;
+        remove();
+        expect(abandonedJobs).toBe(0);
+        expect(finished).toBe(true);
+        const lease = await store.getLease(`leader:${net.fixtures!.programAddress}`);
+        expect(lease?.owner).toBeNull();
+        expect((await worker.status()).role).toBe('stopped');
+    });
+
+    it('restart on the embedded PGlite store: backfills what happened while down, never re-runs what was done', async () => {
+        const store = createPgliteWorkerStore();
+        await store.ready();
+        try {
+            const runs: string[] = [];
+            const first = makeWorker(store, { owner: 'before' });
+            first.handle('ConfigUpdated', 'record', ({ event }) => void runs.push(event.signature));
+            const connected = new Promise(r => first.events.once('ingest:connected', r));
+            await first.start();
+            await connected;
+            const before = await emitConfigUpdated();
+            await until(() => runs.includes(before));
+            await until(async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === before);
+            await first.stop();
+            const whileDown = [await emitConfigUpdated(), await emitConfigUpdated()];
+            const second = makeWorker(store, { owner: 'after' });
+            second.handle('ConfigUpdated', 'record', ({ event }) => void runs.push(event.signature));
+            await second.start();
+            await until(() => whileDown.every(s => runs.includes(s)));
+            await new Promise(r => setTimeout(r, 200));
+            expect(runs.filter(s => s === before)).toHaveLength(1);
+            for (const s of whileDown) expect(runs.filter(x => x === s)).toHaveLength(1);
+            await second.stop();
+        } finally {
+            await store.close();
+        }
+    });
+});

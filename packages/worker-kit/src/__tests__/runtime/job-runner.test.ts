@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createMemoryWorkerStore } from '../../store/memory';
+import type { JobRecord, WorkerStore } from '../../store/types';
+import { UnrecoverableError } from '../../runtime/errors';
+import { createWorkerEmitter } from '../../runtime/events';
+import { createJobRunner, type JobRunner } from '../../runtime/job-runner';
+import { resolveRetryPolicy } from '../../runtime/retry';
+
+const policy = resolveRetryPolicy({ inProcessRetries: 0, backoff: { minMs: 1, maxMs: 1, jitter: 0 } });
+let runners: JobRunner[] = [];
+
+afterEach(async () => {
+    await Promise.all(runners.map(r => r.stop()));
+    runners = [];
+});
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await check())) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise(r => setTimeout(r, 5));
+    }
+}
+
+function start(store: WorkerStore, execute: (job: JobRecord, signal: AbortSignal) => Promise<void>, extra: { concurrency?: number; drainTimeoutMs?: number } = {}) {
+    const events = createWorkerEmitter();
+    const runner = createJobRunner({ store, owner: 'w1', retry: policy, execute, events, pollMs: 10, ...extra });
+    runners.push(runner);
+    runner.start();
+    return { runner, events };
+}
+
+describe('job runner', () => {
+    it('runs each job once and completes it', async () => {
+        const store = createMemoryWorkerStore();
+        const seen: string[] = [];
+        for (const id of ['a', 'b', 'c']) await store.enqueueJob({ id, name: 'x' });
+        await store.enqueueJob({ id: 'a', name: 'x' }); // duplicate id: no second job
+        start(store, async job => {
+            seen.push(job.id);
+        });
+        await until(async () => (await Promise.all(['a', 'b', 'c'].map(id => store.getJob(id)))).every(j => j?.status === 'completed'));
+        expect(seen.sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('bounds concurrency', async () => {
+        const store = createMemoryWorkerStore();
+        for (let i = 0; i < 6; i++) await store.enqueueJob({ id: `j${i}`, name: 'x' });
+        let running = 0;
+        let peak = 0;
+        let done = 0;
+        start(
+            store,
+            async () => {
+                running++;
+                peak = Math.max(peak, running);
+                await new Promise(r => setTimeout(r, 20));
+                running--;
+                done++;
+            },
+            { concurrency: 2 },
+        );
+        await until(() => done === 6);
+        expect(peak).toBe(2);
+    });
+
+    it('retries failed jobs with backoff and dead-letters them after maxAttempts', async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'flaky', name: 'x', maxAttempts: 3 });
+        let calls = 0;
+        const { events } = start(store, async () => {
+            calls++;
+            throw new Error('boom');
+        });
+        const retries: string[] = [];
+        const dead: string[] = [];
+        events.on('job:retry', e => retries.push(e.scope));
+        events.on('job:dead', e => dead.push(e.jobId));
+        await until(async () => (await store.getJob('flaky'))?.status === 'dead');
+        expect(calls).toBe(3);
+        expect(retries).toEqual(['rescheduled', 'rescheduled']);
+        await until(() => dead.length === 1);
+        const [letter] = await store.listDeadLetters();
+        expect(letter?.lastError).toContain('boom');
+    });
+
+    it('dead-letters an UnrecoverableError at once; redrive runs it again', async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'bad', name: 'x', maxAttempts: 5 });
+        let fail = true;
+        let calls = 0;
+        start(store, async () => {
+            calls++;
+            if (fail) throw new UnrecoverableError('never works');
+        });
+        await until(async () => (await store.getJob('bad'))?.status === 'dead');
+        expect(calls).toBe(1);
+        fail = false;
+        await store.redriveDeadLetter({ id: 'bad' });
+        await until(async () => (await store.getJob('bad'))?.status === 'completed');
+        expect(calls).toBe(2);
+    });
+
+    it('stop() stops intake and drains in-flight jobs', async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'slow', name: 'x' });
+        let finished = false;
+        let started = false;
+        const { runner } = start(store, async () => {
+            started = true;
+            await new Promise(r => setTimeout(r, 100));
+            finished = true;
+        });
+        await until(() => started);
+        await store.enqueueJob({ id: 'later', name: 'x' });
+        const { abandoned } = await runner.stop();
+        expect(abandoned).toBe(0);
+        expect(finished).toBe(true);
+        expect((await store.getJob('slow'))?.status).toBe('completed');
+        expect((await store.getJob('later'))?.status).toBe('pending');
+    });
+
+    it('after the drain timeout, aborts handlers and hands their leases back without dead-lettering', async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'stuck', name: 'x', maxAttempts: 1 });
+        let started = false;
+        const { runner } = start(
+            store,
+            (_job, signal) =>
+                new Promise((_resolve, reject) => {
+                    started = true;
+                    signal.addEventListener('abort', () => reject(new Error('aborted')));
+                }),
+            { drainTimeoutMs: 20 },
+        );
+        await until(() => started);
+        const { abandoned } = await runner.stop();
+        expect(abandoned).toBe(1);
+        const job = await store.getJob('stuck');
+        expect(job?.status).toBe('running');
+        expect(job!.leaseExpiresAt! - Date.now()).toBeLessThan(50);
+    });
+});
+
+describe('job runner shutdown with a handler that ignores its signal', () => {
+    it('does not hang: the lease is handed back after a short grace', async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'deaf', name: 'x' });
+        let started = false;
+        const events = createWorkerEmitter();
+        const runner = createJobRunner({
+            store,
+            owner: 'w1',
+            retry: policy,
+            events,
+            pollMs: 10,
+            drainTimeoutMs: 20,
+            execute: () => {
+                started = true;
+                return new Promise(() => undefined); // never settles, ignores the signal
+            },
+        });
+        runner.start();
+        await until(() => started);
+        const t0 = Date.now();
+        expect((await runner.stop()).abandoned).toBe(1);
+        expect(Date.now() - t0).toBeLessThan(2_000);
+        const job = await store.getJob('deaf');
+        expect(job!.leaseExpiresAt! - Date.now()).toBeLessThan(50);
+    });
+});

@@ -1,0 +1,140 @@
+/**
+ * Abortable timers and the backoff policy shared by reconnects, job retries and polling loops.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Exponential backoff with jitter: the delay before retry `n` is `d = min(maxMs, minMs·factor^(n-1))`
+ * of which the share `jitter` (0..1) is random, i.e. uniform in `[(1-jitter)·d, d]`.
+ *
+ * @example
+ * ```ts
+ * const policy: BackoffPolicy = { minMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 };
+ * ```
+ */
+export interface BackoffPolicy {
+    /** Delay before the first retry (ms). */
+    readonly minMs: number;
+    /** Upper bound of a delay (ms). */
+    readonly maxMs: number;
+    /** Growth per attempt (default 2). */
+    readonly factor?: number;
+    /** Share of the delay that is random, 0..1 (default 0.5). */
+    readonly jitter?: number;
+}
+
+/**
+ * The default backoff of reconnects: 250 ms doubling to 30 s, half of it random.
+ *
+ * @example
+ * ```ts
+ * const delay = backoffDelayMs(DEFAULT_RECONNECT_BACKOFF, 3);
+ * ```
+ */
+export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = Object.freeze({ minMs: 250, maxMs: 30_000, factor: 2, jitter: 0.5 });
+
+/**
+ * Computes the delay before retry number `attempt` (1 = first retry).
+ *
+ * @param policy - the backoff policy
+ * @param attempt - the retry number, from 1
+ * @param random - a source of randomness in [0, 1) (injectable for tests)
+ * @returns the delay in ms, in `[ (1-jitter)·d, d ]` where `d = min(maxMs, minMs·factor^(attempt-1))`
+ * @example
+ * ```ts
+ * backoffDelayMs({ minMs: 100, maxMs: 1000, jitter: 0 }, 3); // 400
+ * ```
+ */
+export function backoffDelayMs(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+    const factor = policy.factor ?? 2;
+    const jitter = Math.min(Math.max(policy.jitter ?? 0.5, 0), 1);
+    const exp = Math.min(Math.max(attempt - 1, 0), 60);
+    const base = Math.min(policy.maxMs, policy.minMs * factor ** exp);
+    return Math.round(base * (1 - jitter) + base * jitter * random());
+}
+
+/**
+ * Waits `ms`, or less when `signal` aborts (it then resolves, it never rejects): loops check
+ * `signal.aborted` after it.
+ *
+ * @param ms - how long to wait
+ * @param signal - stops the wait early
+ * @returns when the time passed or the signal aborted
+ * @example
+ * ```ts
+ * while (!signal.aborted) { await poll(); await sleep(1_000, signal); }
+ * ```
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted || ms <= 0) return Promise.resolve();
+    return new Promise(resolve => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}
+
+/**
+ * A wake-up flag for a polling loop: `wait(ms)` resolves after `ms`, on `notify()`, or on abort,
+ * whichever comes first. A `notify()` before `wait()` is remembered.
+ *
+ * @example
+ * ```ts
+ * const wake = createWakeup();
+ * onLiveEvent(() => wake.notify());
+ * while (!signal.aborted) { await backfill(); await wake.wait(5_000, signal); }
+ * ```
+ */
+export interface Wakeup {
+    /** Wakes the waiter (or the next one). */
+    notify(): void;
+    /** Waits at most `ms`. */
+    wait(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * Creates a {@link Wakeup}.
+ *
+ * @returns a wake-up flag
+ * @example
+ * ```ts
+ * const wake = createWakeup(); wake.notify(); await wake.wait(10_000); // resolves at once
+ * ```
+ */
+export function createWakeup(): Wakeup {
+    let pending = false;
+    let resolveWait: (() => void) | null = null;
+    return {
+        notify() {
+            if (resolveWait) {
+                const r = resolveWait;
+                resolveWait = null;
+                r();
+            } else pending = true;
+        },
+        async wait(ms, signal) {
+            if (pending) {
+                pending = false;
+                return;
+            }
+            const controller = new AbortController();
+            const onAbort = () => controller.abort();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            const woken = new Promise<void>(resolve => {
+                resolveWait = resolve;
+            });
+            try {
+                await Promise.race([sleep(ms, controller.signal), woken, ...(signal?.aborted ? [Promise.resolve()] : [])]);
+            } finally {
+                resolveWait = null;
+                controller.abort();
+                signal?.removeEventListener('abort', onAbort);
+            }
+        },
+    };
+}

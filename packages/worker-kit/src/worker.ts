@@ -1,0 +1,476 @@
+/**
+ * `createWorker`: the generic event worker. It ingests any Anchor program's events given its
+ * decoder table (the raffle program's `RWA_RAFFLE_EVENTS` gives typed raffle handlers), delivers
+ * them to handlers as durable jobs at the commitment each handler asks for, and tells handlers
+ * later when an event was finalized or retracted. One replica (the lease holder) ingests; every
+ * replica runs jobs.
+ *
+ * @packageDocumentation
+ */
+import { randomUUID } from 'node:crypto';
+
+import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, Rpc, Signature } from '@solana/kit';
+
+import { createEventDecoder, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
+import { eventId } from './ingestion/identity';
+import { enqueueDeliveries, type InboxContext, recordObservedEvent } from './ingestion/inbox';
+import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions } from './ingestion/ingestor';
+import { type EffectFunction, runEffect } from './runtime/effect';
+import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
+import { asError, createWorkerEmitter, emitSafely, type WorkerEmitter } from './runtime/events';
+import {
+    createHandlerRegistry,
+    type EventHandler,
+    type HandlerJobPayload,
+    type HandlerOptions,
+    TRUNCATED_JOB_NAME,
+    type TruncatedJobPayload,
+    UNDECODABLE_JOB_NAME,
+    type UndecodableJobPayload,
+} from './runtime/handlers';
+import { createJobRunner, type JobRunner } from './runtime/job-runner';
+import { runLeaderElection } from './runtime/leader';
+import { resolveRetryPolicy, type RetryPolicy } from './runtime/retry';
+import type { CursorRecord, JobRecord, LeaseRecord, ListDeadLettersInput, WorkerStore } from './store/types';
+
+/**
+ * The RPC methods the worker needs (ingestion, finality, effects, status).
+ *
+ * @example
+ * ```ts
+ * const rpc: WorkerRpc = createSolanaRpc(url);
+ * ```
+ */
+export type WorkerRpc = IngestionRpc & Rpc<GetSignatureStatusesApi & GetBlockHeightApi & GetSlotApi>;
+
+/**
+ * Options of {@link createWorker}. Only what the worker needs.
+ *
+ * @example
+ * ```ts
+ * const options: CreateWorkerOptions<typeof RWA_RAFFLE_EVENTS> = {
+ *     rpc: createSolanaRpc(url), rpcSubscriptions: createSolanaRpcSubscriptions(wsUrl),
+ *     store: createPgliteWorkerStore({ dataDir: './worker-data' }), programAddress, decoder: RWA_RAFFLE_EVENTS,
+ * };
+ * ```
+ */
+export interface CreateWorkerOptions<TTable extends EventDecoderTable> {
+    /** JSON-RPC client (`createSolanaRpc`). */
+    readonly rpc: WorkerRpc;
+    /** PubSub client (`createSolanaRpcSubscriptions`); only `logsNotifications` is used. */
+    readonly rpcSubscriptions: IngestionRpcSubscriptions;
+    /** The durable state. The worker does not open or close it: call `ready()` before and `close()` after. */
+    readonly store: WorkerStore;
+    /** The program whose events to ingest. */
+    readonly programAddress: Address;
+    /** The program's events: a table such as `RWA_RAFFLE_EVENTS`, or a decoder made by `createEventDecoder`. */
+    readonly decoder: TTable | EventDecoder<TTable>;
+    /** This replica's unique id (default: a random UUID). */
+    readonly owner?: string;
+    /** The job queue (default `events:<program>`). */
+    readonly queue?: string;
+    /** Jobs run at once by this replica (default 4). */
+    readonly concurrency?: number;
+    /** Job lease length (default 30 s). */
+    readonly jobLeaseMs?: number;
+    /** Poll interval of the job queue when idle (default 500 ms). */
+    readonly pollMs?: number;
+    /** How long `stop()` waits for in-flight jobs (default 10 s). */
+    readonly drainTimeoutMs?: number;
+    /** Retry policy of handler jobs. */
+    readonly retry?: RetryPolicy;
+    /** Leader lease: name (default `leader:<program>`), ttl (default 15 s), renew interval (default ttl/3). */
+    readonly leader?: { readonly name?: string; readonly ttlMs?: number; readonly renewMs?: number };
+    /** `leader-eligible` (default) or `jobs-only` (never ingests). */
+    readonly role?: 'leader-eligible' | 'jobs-only';
+    /** Ingestion timings and bounds. */
+    readonly ingestion?: IngestionOptions;
+}
+
+/**
+ * The worker's status.
+ *
+ * @example
+ * ```ts
+ * const s = await worker.status();
+ * console.log(s.role, s.cursor?.slot, s.lagSlots, s.queue.deadLetters);
+ * ```
+ */
+export interface WorkerStatus {
+    /** This replica's id. */
+    readonly owner: string;
+    /** `leader` (ingests), `follower` (jobs only) or `stopped`. */
+    readonly role: 'leader' | 'follower' | 'stopped';
+    /** The leader lease as stored (any owner), null when never acquired. */
+    readonly lease: LeaseRecord | null;
+    /** The durable cursor. */
+    readonly cursor: { readonly slot: bigint; readonly signature: string | null; readonly updatedAt: number } | null;
+    /** The chain's confirmed slot, null when the RPC did not answer. */
+    readonly chainSlot: bigint | null;
+    /** Slots between the chain and the cursor (null when unknown). The cursor trails by the finality depth. */
+    readonly lagSlots: bigint | null;
+    /** Ingestion on this replica (meaningful on the leader). */
+    readonly ingestion: { readonly live: boolean; readonly lastBackfillAt: number | null; readonly pendingSignatures: number };
+    /** Job queue. `pending` is null when the store cannot count jobs. `deadLetters` counts at most 1000. */
+    readonly queue: { readonly name: string; readonly inFlight: number; readonly pending: number | null; readonly deadLetters: number };
+    /** Events not finalized yet (at most 1000 counted). */
+    readonly unfinalizedEvents: number;
+}
+
+/**
+ * A health check: `ok` when the store and the RPC answer and, on the leader, ingestion ran recently.
+ *
+ * @example
+ * ```ts
+ * const h = await worker.health();
+ * res.statusCode = h.ok ? 200 : 503;
+ * ```
+ */
+export interface WorkerHealth {
+    readonly ok: boolean;
+    readonly checks: { readonly store: boolean; readonly rpc: boolean; readonly ingestion: boolean };
+    readonly status: WorkerStatus | null;
+}
+
+/**
+ * Replay input: re-run handlers for inbox events from a slot (or a signature's slot) onwards,
+ * under new job ids (a replay generation). Effects keep their idempotency keys, so effects that
+ * happened are not repeated.
+ *
+ * @example
+ * ```ts
+ * await worker.replay({ fromSignature: '5x…', handlers: ['index'] });
+ * ```
+ */
+export interface ReplayInput {
+    /** First slot (inclusive). */
+    readonly fromSlot?: bigint;
+    /** Or the slot of this transaction. */
+    readonly fromSignature?: string;
+    /** Last slot (inclusive). */
+    readonly toSlot?: bigint;
+    /** Only these handler names (default every handler). */
+    readonly handlers?: readonly string[];
+    /** Replay generation (default a timestamp): the same generation twice enqueues nothing new. */
+    readonly generation?: string;
+}
+
+/**
+ * A worker for the events of one program, typed by its event map.
+ *
+ * @example
+ * ```ts
+ * const worker = createWorker({ rpc, rpcSubscriptions, store, programAddress, decoder: RWA_RAFFLE_EVENTS });
+ * worker.handle('ThresholdReached', 'draw', async ({ event, effect }) => {
+ *     await effect(`draw:${event.data.raffle}`, { raffle: event.data.raffle }, ctx => requestDraw(event.data.raffle, ctx));
+ * }, { commitment: 'finalized' });
+ * await worker.start();
+ * worker.installSignalHandlers();
+ * ```
+ */
+export interface Worker<TEvents extends Record<string, unknown>> {
+    /** The typed eventemitter3 instance (`event:received`, `handler:failed`, `job:retry`, `lease:acquired`, ...). */
+    readonly events: WorkerEmitter;
+    /** This replica's id. */
+    readonly owner: string;
+    /** Registers a handler for an event (before `start()`); the name is part of idempotency keys. */
+    handle<K extends keyof TEvents & string>(eventName: K, handlerName: string, handler: EventHandler<K, TEvents[K]>, options?: HandlerOptions<K, TEvents[K]>): this;
+    /** Starts the election (ingestion when leader) and the job runner. */
+    start(): Promise<void>;
+    /** Graceful stop: stops intake, drains in-flight jobs, releases the leader lease. Idempotent. */
+    stop(): Promise<void>;
+    /** Status: role, cursor, lag, queue depths, dead letters. */
+    status(): Promise<WorkerStatus>;
+    /** Health check. */
+    health(): Promise<WorkerHealth>;
+    /** Dead letters of the worker's queue. */
+    readonly deadLetters: {
+        list(input?: Omit<ListDeadLettersInput, 'queue'>): Promise<JobRecord[]>;
+        inspect(id: string): Promise<JobRecord | null>;
+        redrive(id: string, options?: { runAt?: number }): Promise<JobRecord | null>;
+    };
+    /** Re-runs handlers for inbox events from a slot or signature. */
+    replay(input: ReplayInput): Promise<{ events: number; jobs: number }>;
+    /** Stops gracefully on SIGTERM / SIGINT; returns a function that removes the listeners. */
+    installSignalHandlers(signals?: readonly NodeJS.Signals[]): () => void;
+}
+
+function isDecoder(value: unknown): value is EventDecoder {
+    return typeof value === 'object' && value !== null && typeof (value as EventDecoder).decode === 'function' && 'table' in value;
+}
+
+/**
+ * Creates a worker for one program.
+ *
+ * @param options - rpc, subscriptions, store, program, decoder table and tuning
+ * @returns the worker (not started)
+ * @throws a RaffleError when an option is invalid
+ * @example
+ * ```ts
+ * import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS } from '@raffle/client';
+ * const worker = createWorker({ rpc, rpcSubscriptions, store, programAddress: RWA_RAFFLE_PROGRAM_ADDRESS, decoder: RWA_RAFFLE_EVENTS });
+ * worker.events.on('job:dead', ({ jobId, error }) => alert(jobId, error));
+ * await worker.start();
+ * ```
+ */
+export function createWorker<TTable extends EventDecoderTable>(options: CreateWorkerOptions<TTable>): Worker<EventMapOf<TTable>> {
+    if (!options || typeof options !== 'object') throw workerConfigInvalid('options', 'pass { rpc, rpcSubscriptions, store, programAddress, decoder }');
+    for (const key of ['rpc', 'rpcSubscriptions', 'store', 'programAddress', 'decoder'] as const) {
+        if (!options[key]) throw workerConfigInvalid(key, 'is required');
+    }
+    const decoder: EventDecoder<TTable> = isDecoder(options.decoder) ? (options.decoder as EventDecoder<TTable>) : createEventDecoder(options.decoder as TTable);
+    const owner = options.owner ?? `worker-${randomUUID()}`;
+    const queue = options.queue ?? `events:${options.programAddress}`;
+    const leaseName = options.leader?.name ?? `leader:${options.programAddress}`;
+    const cursorName = `ingest:${options.programAddress}`;
+    const retry = resolveRetryPolicy(options.retry);
+    const { store, rpc } = options;
+    const events = createWorkerEmitter();
+    const handlers = createHandlerRegistry(decoder.names);
+    let runner: JobRunner | null = null;
+    let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+    let leading: LeaseRecord | null = null;
+    const stopController = new AbortController();
+    let election: Promise<void> | null = null;
+    let stopping: Promise<void> | null = null;
+
+    const inbox: InboxContext = {
+        store,
+        decoder: decoder as unknown as EventDecoder,
+        handlers,
+        events,
+        queue,
+        maxAttempts: retry.maxAttempts,
+        onEnqueued: () => runner?.poke(),
+    };
+    const ingestion = createIngestion({
+        ...inbox,
+        rpc,
+        rpcSubscriptions: options.rpcSubscriptions,
+        store,
+        programAddress: options.programAddress,
+        cursorName,
+        ...(options.ingestion ? { options: options.ingestion } : {}),
+    });
+
+    async function executeUndecodable(job: JobRecord): Promise<void> {
+        const p = job.payload as unknown as UndecodableJobPayload;
+        const result = decoder.decode(p.raw);
+        if (result.kind !== 'decoded') throw new UnrecoverableError(`undecodable event ${p.signature}:${p.instructionIndex}:${p.eventIndex}: ${p.reason}`);
+        // Redriven after the decoder table learnt the event: record it like a fresh observation.
+        await recordObservedEvent(inbox, { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex, slot: BigInt(p.slot), raw: p.raw }, 'confirmed', 'redrive');
+    }
+
+    async function executeTruncated(job: JobRecord): Promise<void> {
+        const p = job.payload as unknown as TruncatedJobPayload;
+        const { truncated } = await ingestion.reprocessTransaction(p.signature);
+        if (truncated) throw new UnrecoverableError(`transaction ${p.signature}: ${p.reason}`);
+    }
+
+    async function executeHandler(job: JobRecord, signal: AbortSignal): Promise<void> {
+        const p = job.payload as unknown as HandlerJobPayload;
+        const handler = handlers.get(p.eventName, p.handler);
+        if (!handler) throw new Error(`no handler "${p.handler}" for ${p.eventName} on replica ${owner}; register it on every replica`);
+        const key = { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex };
+        const stored = await store.getEvent(key);
+        // Nothing runs for a retracted event, except the retraction notice itself.
+        if (stored?.commitment === 'retracted' && p.kind !== 'retracted') return;
+        const decoded = decoder.decode(p.raw);
+        if (decoded.kind !== 'decoded') throw new UnrecoverableError(`event ${eventId(key)} no longer decodes with this decoder table`);
+        const run = p.kind === 'deliver' ? handler.run : p.kind === 'finalized' ? handler.onFinalized : handler.onRetracted;
+        if (!run) return;
+        const effect: EffectFunction = async (effectKey, intent, effectRun) => {
+            const now = await store.getEvent(key);
+            if (now?.commitment === 'retracted') throw new UnrecoverableError(eventRetracted(eventId(key)).message);
+            return runEffect(
+                { rpc, store, onResolved: info => emitSafely(events, 'effect:resolved', info) },
+                { key: effectKey, intent, run: effectRun, signal },
+            );
+        };
+        await run({
+            event: { ...key, id: eventId(key), name: p.eventName, data: decoded.data, slot: BigInt(p.slot) },
+            kind: p.kind,
+            attempt: job.attempts,
+            signal,
+            effect,
+        });
+    }
+
+    const worker: Worker<EventMapOf<TTable>> = {
+        events,
+        owner,
+        handle(eventName, handlerName, handler, handlerOptions) {
+            if (state !== 'idle') throw workerStateInvalid('register a handler', state);
+            handlers.add(eventName, handlerName, handler as EventHandler<string, unknown>, (handlerOptions ?? {}) as HandlerOptions<string, unknown>);
+            return worker;
+        },
+        async start() {
+            if (state !== 'idle') throw workerStateInvalid('start', state);
+            state = 'running';
+            try {
+                await store.ready();
+            } catch (e) {
+                state = 'idle';
+                throw e;
+            }
+            runner = createJobRunner({
+                store,
+                owner,
+                queue,
+                retry,
+                events,
+                execute: (job, signal) =>
+                    job.name === UNDECODABLE_JOB_NAME ? executeUndecodable(job) : job.name === TRUNCATED_JOB_NAME ? executeTruncated(job) : executeHandler(job, signal),
+                describe: job => {
+                    const p = job.payload as { signature?: string; instructionIndex?: number; eventIndex?: number; handler?: string } | null;
+                    const id = p && typeof p.signature === 'string' ? eventId({ signature: p.signature, instructionIndex: p.instructionIndex ?? 0, eventIndex: p.eventIndex ?? 0 }) : null;
+                    return { eventId: id, handler: p && typeof p.handler === 'string' ? p.handler : null };
+                },
+                ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+                ...(options.jobLeaseMs === undefined ? {} : { leaseMs: options.jobLeaseMs }),
+                ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+                ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
+            });
+            runner.start();
+            if ((options.role ?? 'leader-eligible') === 'leader-eligible') {
+                election = runLeaderElection({
+                    store,
+                    name: leaseName,
+                    owner,
+                    events,
+                    signal: stopController.signal,
+                    ...(options.leader?.ttlMs === undefined ? {} : { ttlMs: options.leader.ttlMs }),
+                    ...(options.leader?.renewMs === undefined ? {} : { renewMs: options.leader.renewMs }),
+                    onChange: lease => {
+                        leading = lease;
+                    },
+                    lead: (fence, signal) => ingestion.run(fence, signal),
+                }).catch(e => emitSafely(events, 'worker:error', { scope: 'lease', error: asError(e) }));
+            }
+            emitSafely(events, 'worker:started', { owner });
+        },
+        stop() {
+            stopping ??= (async () => {
+                if (state === 'idle') {
+                    state = 'stopped';
+                    return;
+                }
+                state = 'stopping';
+                stopController.abort();
+                await election;
+                const { abandoned } = runner ? await runner.stop() : { abandoned: 0 };
+                state = 'stopped';
+                emitSafely(events, 'worker:stopped', { owner, abandonedJobs: abandoned });
+            })();
+            return stopping;
+        },
+        async status() {
+            const [cursor, lease, dead, open, chainSlot, pending] = await Promise.all([
+                store.getCursor(cursorName) as Promise<CursorRecord | null>,
+                store.getLease(leaseName),
+                store.listDeadLetters({ queue, limit: 1000 }),
+                store.listEvents({ commitments: ['seen', 'confirmed'], limit: 1000 }),
+                rpc
+                    .getSlot({ commitment: 'confirmed' })
+                    .send()
+                    .then(s => BigInt(s), () => null),
+                countPending(store, queue),
+            ]);
+            const ing = ingestion.state();
+            return {
+                owner,
+                role: state !== 'running' ? 'stopped' : leading !== null ? 'leader' : 'follower',
+                lease,
+                cursor: cursor ? { slot: cursor.slot, signature: cursor.signature, updatedAt: cursor.updatedAt } : null,
+                chainSlot,
+                lagSlots: chainSlot !== null && cursor ? (chainSlot > cursor.slot ? chainSlot - cursor.slot : 0n) : null,
+                ingestion: { live: ing.live, lastBackfillAt: ing.lastBackfillAt, pendingSignatures: ing.pendingSignatures },
+                queue: { name: queue, inFlight: runner?.inFlight ?? 0, pending, deadLetters: dead.length },
+                unfinalizedEvents: open.length,
+            };
+        },
+        async health() {
+            let status: WorkerStatus | null = null;
+            let storeOk = true;
+            try {
+                status = await worker.status();
+            } catch {
+                storeOk = false;
+            }
+            const rpcOk = status?.chainSlot !== null && status !== null;
+            const interval = options.ingestion?.backfillIntervalMs ?? 5_000;
+            const ingestionOk =
+                status === null ? false : status.role !== 'leader' || (status.ingestion.lastBackfillAt !== null && Date.now() - status.ingestion.lastBackfillAt < interval * 5 + 30_000);
+            return { ok: storeOk && rpcOk && ingestionOk && state === 'running', checks: { store: storeOk, rpc: rpcOk, ingestion: ingestionOk }, status };
+        },
+        deadLetters: {
+            list: input => store.listDeadLetters({ ...input, queue }),
+            inspect: async id => {
+                const job = await store.getJob(id);
+                return job && job.queue === queue ? job : null;
+            },
+            redrive: async (id, redriveOptions) => {
+                const job = await store.redriveDeadLetter({ id, ...(redriveOptions?.runAt === undefined ? {} : { runAt: redriveOptions.runAt }) });
+                if (job) {
+                    emitSafely(events, 'job:redriven', { jobId: id });
+                    runner?.poke();
+                }
+                return job;
+            },
+        },
+        async replay(input) {
+            let fromSlot = input.fromSlot;
+            if (fromSlot === undefined && input.fromSignature !== undefined) {
+                const { value } = await rpc.getSignatureStatuses([input.fromSignature as Signature], { searchTransactionHistory: true }).send();
+                const status = value[0];
+                if (!status) throw workerConfigInvalid('fromSignature', 'the RPC node does not know this signature');
+                fromSlot = BigInt(status.slot);
+            }
+            if (fromSlot === undefined) throw workerConfigInvalid('fromSlot', 'pass fromSlot or fromSignature');
+            const generation = input.generation ?? String(Date.now());
+            const only = input.handlers ? new Set(input.handlers) : null;
+            const replayInbox: InboxContext = only
+                ? { ...inbox, handlers: { ...handlers, forEvent: name => handlers.forEvent(name).filter(h => only.has(h.handlerName)) } }
+                : inbox;
+            let count = 0;
+            let jobs = 0;
+            const seen = new Set<string>();
+            let minSlot = fromSlot;
+            for (;;) {
+                const page = await store.listEvents({ minSlot, ...(input.toSlot === undefined ? {} : { maxSlot: input.toSlot }), limit: 1000 });
+                let progressed = false;
+                for (const event of page) {
+                    const id = eventId(event);
+                    if (seen.has(id)) continue;
+                    seen.add(id);
+                    progressed = true;
+                    if (event.commitment === 'retracted') continue;
+                    count++;
+                    jobs += await enqueueDeliveries(replayInbox, event, generation);
+                }
+                if (page.length < 1000 || !progressed) break;
+                minSlot = page[page.length - 1]!.slot;
+            }
+            return { events: count, jobs };
+        },
+        installSignalHandlers(signals = ['SIGTERM', 'SIGINT']) {
+            const onSignal = () => void worker.stop();
+            for (const s of signals) process.once(s, onSignal);
+            return () => {
+                for (const s of signals) process.off(s, onSignal);
+            };
+        },
+    };
+    return worker;
+}
+
+/** Pending jobs, when the store can count them (`countJobs`, proposed); null otherwise. */
+async function countPending(store: WorkerStore, queue: string): Promise<number | null> {
+    const counter = (store as unknown as { countJobs?: (input: { queue: string; statuses: string[] }) => Promise<number> }).countJobs;
+    if (typeof counter !== 'function') return null;
+    try {
+        return await counter.call(store, { queue, statuses: ['pending', 'running'] });
+    } catch {
+        return null;
+    }
+}
