@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-    entry: ['src/index.ts'],
+    // `cli` is the `raffle-localnet` bin (dist/cli.js).
+    entry: ['src/index.ts', 'src/cli.ts'],
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

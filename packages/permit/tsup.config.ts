@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 const shared = {
-    entry: { index: 'src/index.ts', node: 'src/entries/node.ts' },
+    entry: { index: 'src/index.ts', node: 'src/entries/node.ts', server: 'src/entries/server.ts' },
     dts: true,
     sourcemap: true,
     target: 'es2022',

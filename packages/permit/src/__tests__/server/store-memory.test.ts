@@ -1,0 +1,4 @@
+import { createMemoryPermitStore } from '../../server/store/memory';
+import { describeStoreConformance } from './support/store-conformance';
+
+describeStoreConformance('memory', async () => createMemoryPermitStore());
