@@ -7,6 +7,7 @@ import { type PermitSigner, signerFromEnv, signerFromKeypairFile } from '@raffle
 import {
     type PermitHandler,
     type PermitServerStore,
+    createOpenRaffleCounter,
     createPermitHandler,
     createPglitePermitStore,
     createPostgresPermitStore,
@@ -65,6 +66,8 @@ export async function createPermitServerApp(config: PermitServerConfig, env: Rec
         ...(config.chainId !== undefined && { chainId: config.chainId }),
         ...(config.rpcUrl !== undefined && {
             prizeCollections: createPrizeCollectionResolver({ reader: createRpcAccountReader(config.rpcUrl) }),
+            // Enforces the tiers' maxOpenRaffles (getProgramAccounts on the RPC node).
+            openRaffles: createOpenRaffleCounter({ rpc: config.rpcUrl, programId: config.programId }),
         }),
         policy: {
             all: { allowedPaymentMints: config.allowedPaymentMints },

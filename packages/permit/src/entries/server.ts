@@ -56,6 +56,13 @@ export {
     getMetadataAddress,
 } from '../server/metaplex';
 export {
+    type OpenRaffleCounterOptions,
+    RAFFLE_ACCOUNT_SIZE,
+    RAFFLE_ORGANIZER_OFFSET,
+    RAFFLE_STATUS_OFFSET,
+    createOpenRaffleCounter,
+} from '../server/open-raffles';
+export {
     type NodeRequestLike,
     type NodeRequestListenerOptions,
     type NodeResponseLike,

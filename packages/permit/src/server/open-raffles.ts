@@ -11,11 +11,32 @@ import { type Address, type GetProgramAccountsApi, type Rpc, createSolanaRpc, ge
 
 /** `sha256("account:Raffle")[..8]`. */
 const RAFFLE_DISCRIMINATOR = /* @__PURE__ */ new Uint8Array([143, 133, 63, 173, 138, 10, 142, 200]);
-/** Size of a `Raffle` account. */
+/**
+ * Size of a `Raffle` account.
+ *
+ * @example
+ * ```ts
+ * const filter = { memcmp: { offset: BigInt(RAFFLE_ACCOUNT_SIZE), bytes, encoding: 'base58' } };
+ * ```
+ */
 export const RAFFLE_ACCOUNT_SIZE = 260;
-/** Offset of `organizer` (after the discriminator). */
+/**
+ * Offset of `organizer` (after the discriminator).
+ *
+ * @example
+ * ```ts
+ * const filter = { memcmp: { offset: BigInt(RAFFLE_ORGANIZER_OFFSET), bytes, encoding: 'base58' } };
+ * ```
+ */
 export const RAFFLE_ORGANIZER_OFFSET = 8;
-/** Offset of `status` (`RaffleStatus`, u8; `Open` = 0). */
+/**
+ * Offset of `status` (`RaffleStatus`, u8; `Open` = 0).
+ *
+ * @example
+ * ```ts
+ * const filter = { memcmp: { offset: BigInt(RAFFLE_STATUS_OFFSET), bytes, encoding: 'base58' } };
+ * ```
+ */
 export const RAFFLE_STATUS_OFFSET = 170;
 
 /**
