@@ -185,8 +185,11 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     health(): Promise<WorkerHealth>;
     /** Dead letters of the worker's queue. */
     readonly deadLetters: {
+        /** Lists dead letters, oldest first (undecodable events, truncated transactions, failed handlers). */
         list(input?: Omit<ListDeadLettersInput, 'queue'>): Promise<JobRecord[]>;
+        /** One dead letter with its payload and last error, or null. */
         inspect(id: string): Promise<JobRecord | null>;
+        /** Puts a dead letter back in the queue (at `runAt`, default now); null when not found. */
         redrive(id: string, options?: { runAt?: number }): Promise<JobRecord | null>;
     };
     /** Re-runs handlers for inbox events from a slot or signature. */
