@@ -100,6 +100,17 @@ describe('Ledger', () => {
         expect(ledger.getAccount(someone, 'finalized')?.lamports).toBe(lamports(1_000_000_000n));
     });
 
+    it('with zero lags, emits confirmed and finalized commitment events as the transaction lands', async () => {
+        ledger.setCommitmentLags({ confirmation: 0, finalization: 0 });
+        const seen: string[] = [];
+        const off = ledger.events.on('commitment', (e) => seen.push(...e.records.map((r) => `${e.commitment}:${r.signature}`)));
+        const { bytes, signature } = await transfer(1_000_000_000n);
+        expect(ledger.sendTransaction(bytes).kind).toBe('landed');
+        off();
+        expect(seen).toEqual([`confirmed:${signature}`, `finalized:${signature}`]);
+        expect(ledger.statusOf(signature)?.confirmationStatus).toBe('finalized');
+    });
+
     it('rejects duplicates and expired blockhashes without landing them', async () => {
         const { bytes } = await transfer(1_000_000_000n);
         expect(ledger.sendTransaction(bytes).kind).toBe('landed');

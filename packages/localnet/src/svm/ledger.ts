@@ -22,6 +22,7 @@ import {
     SECP256R1_PROGRAM_ADDRESS,
     SYSTEM_PROGRAM_ADDRESS,
 } from './addresses';
+import { SvmAccess } from './access';
 import { TypedEmitter } from './emitter';
 import { parseMint, parseTokenAccount, toUiTokenAmount, type UiTokenAmount } from './token';
 import { isCommittedError, toTransactionErrorJson, type TransactionErrorJson } from './transaction-error';
@@ -285,6 +286,7 @@ export interface LedgerState {
     byAddress: Map<Address, TransactionRecord[]>;
     recent: TransactionRecord[];
     frontier: { confirmed: bigint; finalized: bigint };
+    emittedSeq: { confirmed: number; finalized: number };
     clockOffsetMs: number;
     lastUnix: bigint;
     seq: number;
@@ -330,6 +332,7 @@ export class Ledger {
     /** Ledger events (transactions, slots, commitment, forks, out-of-band writes). */
     readonly events = new TypedEmitter<LedgerEvents>();
     private svmInstance: LiteSVM;
+    private access: SvmAccess;
     private state: LedgerState;
     private lags: { confirmation: number; finalization: number };
     private readonly blockhashValidity: bigint;
@@ -344,6 +347,7 @@ export class Ledger {
      */
     constructor(svm: LiteSVM, options: LedgerOptions = {}) {
         this.svmInstance = svm;
+        this.access = new SvmAccess(svm);
         this.lags = {
             confirmation: checkLag('confirmationLag', options.confirmationLag ?? 1),
             finalization: checkLag('finalizationLag', options.finalizationLag ?? 31),
@@ -369,6 +373,7 @@ export class Ledger {
             byAddress: new Map(),
             recent: [],
             frontier: { confirmed: slot, finalized: slot },
+            emittedSeq: { confirmed: -1, finalized: -1 },
             clockOffsetMs: Number(unix) * 1000 - this.now(),
             lastUnix: unix,
             seq: 0,
@@ -513,14 +518,19 @@ export class Ledger {
         return undefined;
     }
 
-    private produceBlock(targetSlot?: bigint): BlockInfo {
+    private nextUnix(): bigint {
+        const s = this.state;
+        const computed = BigInt(Math.floor((this.now() + s.clockOffsetMs) / 1000));
+        return computed > s.lastUnix ? computed : s.lastUnix;
+    }
+
+    private produceBlock(targetSlot?: bigint, time?: bigint): BlockInfo {
         const s = this.state;
         const tip = s.blocks[s.blocks.length - 1]!;
         const slot = targetSlot ?? tip.slot + 1n;
         this.svmInstance.expireBlockhash();
         const blockhash = this.svmInstance.latestBlockhash();
-        const computed = BigInt(Math.floor((this.now() + s.clockOffsetMs) / 1000));
-        const unix = computed > s.lastUnix ? computed : s.lastUnix;
+        const unix = time ?? this.nextUnix();
         const block: BlockInfo = { slot, parent: tip.slot, height: tip.height + 1n, blockhash, blockTime: unix };
         s.blocks.push(block);
         if (s.blocks.length > MAX_KEPT_BLOCKS * 2) s.blocks.splice(0, s.blocks.length - MAX_KEPT_BLOCKS);
@@ -551,14 +561,17 @@ export class Ledger {
         for (const level of ['confirmed', 'finalized'] as const) {
             const slot = this.block(level).slot;
             const previous = s.frontier[level];
-            if (slot <= previous) continue;
-            s.frontier[level] = slot;
-            const records = s.recent.filter((r) => r.slot > previous && r.slot <= slot);
-            this.events.emit('commitment', { commitment: level, slot, records });
+            const emitted = s.emittedSeq[level];
+            // By sequence, not slot: with a zero lag a transaction is at the frontier as it lands.
+            const records = s.recent.filter((r) => r.seq > emitted && r.slot <= slot);
+            if (slot <= previous && records.length === 0) continue;
+            s.frontier[level] = slot > previous ? slot : previous;
+            if (records.length > 0) s.emittedSeq[level] = records[records.length - 1]!.seq;
+            this.events.emit('commitment', { commitment: level, slot: s.frontier[level], records });
         }
         // Transactions at or below finality can no longer be forked; stop tracking them.
         let drop = 0;
-        while (drop < s.recent.length && s.recent[drop]!.slot <= s.frontier.finalized) drop++;
+        while (drop < s.recent.length && s.recent[drop]!.slot <= s.frontier.finalized && s.recent[drop]!.seq <= s.emittedSeq.finalized) drop++;
         if (drop > 0) s.recent.splice(0, drop);
         this.pruneHistory();
     }
@@ -587,8 +600,12 @@ export class Ledger {
             const overlay = this.overlay(commitment, address);
             if (overlay.has(address)) return overlay.get(address) ?? null;
         }
-        const account = this.svmInstance.getAccount(address);
-        return account.exists ? account : null;
+        return this.access.getAccount(address);
+    }
+
+    /** Whether reads and sends use LiteSVM's native binding directly (the fast path). */
+    get fastPath(): boolean {
+        return this.access.fast;
     }
 
     /**
@@ -691,33 +708,70 @@ export class Ledger {
         if (insane) return { kind: 'malformed', stage: 'sanitize', reason: insane };
         const signature = parsed.signatures[0]!;
         const tx = toKitTransaction(parsed);
-        if (!options.skipPreflight) {
-            const simulation = this.simulateParsed(parsed, tx, { sigVerify: true });
-            if (simulation.err === 'SignatureFailure') return { kind: 'signature-failed', signature };
-            if (simulation.err !== null) return { kind: 'preflight-failed', signature, simulation };
-        }
+        const preflight = !options.skipPreflight;
+        const keys = this.resolveAccountKeys(parsed);
         if (!options.replay) {
             const ageError = this.checkAge(parsed);
-            if (ageError) return { kind: 'dropped', signature, err: ageError };
+            if (ageError) {
+                return preflight
+                    ? { kind: 'preflight-failed', signature, simulation: emptySimulation(ageError, this.computeFee(parsed), keys.accountKeys) }
+                    : { kind: 'dropped', signature, err: ageError };
+            }
         }
-        const block = this.produceBlock();
-        const keys = this.resolveAccountKeys(parsed);
+        // The transaction runs in the next slot. Execution doubles as the preflight simulation:
+        // a transaction that fails preflight is undone from its pre-images and leaves no trace.
+        const s0 = this.state;
+        const tip = s0.blocks[s0.blocks.length - 1]!;
+        const previousClock = this.svmInstance.getClock();
+        const savedTime = { lastUnix: s0.lastUnix, epochStartTimestamp: s0.epochStartTimestamp };
+        const slot = tip.slot + 1n;
+        const unix = this.nextUnix();
+        this.applyClock(slot, unix);
+        const rewindClock = () => {
+            this.svmInstance.setClock(previousClock);
+            s0.lastUnix = savedTime.lastUnix;
+            s0.epochStartTimestamp = savedTime.epochStartTimestamp;
+        };
         const pre = this.captureAccounts(keys.accountKeys, keys.writable, parsed);
         let result: TransactionMetadata | FailedTransactionMetadata;
         try {
-            result = this.svmInstance.sendTransaction(tx);
+            result = this.access.send(parsed.bytes, parsed.version, () => tx);
         } catch {
-            return { kind: 'dropped', signature, err: 'SignatureFailure' };
+            rewindClock();
+            return preflight ? { kind: 'signature-failed', signature } : { kind: 'dropped', signature, err: 'SignatureFailure' };
         }
         let err: TransactionErrorJson | null = null;
         let meta: TransactionMetadata;
         if (result instanceof FailedTransactionMetadata) {
             err = toTransactionErrorJson(result.err());
-            if (!isCommittedError(err)) return { kind: 'dropped', signature, err };
             meta = result.meta();
+            const committed = isCommittedError(err);
+            if (preflight || !committed) {
+                if (committed) {
+                    for (const [address, image] of pre.images) this.svmInstance.setAccount(image ?? deletedAccount(address));
+                }
+                rewindClock();
+                if (!preflight) return { kind: 'dropped', signature, err };
+                if (err === 'SignatureFailure') return { kind: 'signature-failed', signature };
+                return {
+                    kind: 'preflight-failed',
+                    signature,
+                    simulation: {
+                        err,
+                        logs: meta.logs(),
+                        unitsConsumed: meta.computeUnitsConsumed(),
+                        returnData: returnDataOf(meta),
+                        innerInstructions: innerInstructionsOf(meta),
+                        postAccounts: new Map(),
+                        fee: this.computeFee(parsed),
+                        accountKeys: keys.accountKeys,
+                    },
+                };
+            }
         } else {
             meta = result;
         }
+        const block = this.produceBlock(slot, unix);
         const post = this.capturePost(keys.accountKeys, keys.writable, pre);
         const s = this.state;
         const record: TransactionRecord = {
@@ -744,6 +798,8 @@ export class Ledger {
         };
         this.addRecord(record);
         this.events.emit('transaction', record);
+        // With a zero lag the transaction is confirmed (or finalized) as it lands.
+        if (this.lags.confirmation === 0) this.advanceFrontiers();
         return { kind: 'landed', signature, record };
     }
 
@@ -788,7 +844,7 @@ export class Ledger {
         if (!options.sigVerify) svm.withSigverify(false);
         let result;
         try {
-            result = svm.simulateTransaction(tx);
+            result = this.access.simulate(parsed.bytes, parsed.version, () => tx);
         } catch {
             return { err: 'SignatureFailure', ...empty };
         } finally {
@@ -807,14 +863,14 @@ export class Ledger {
                 accountKeys,
             };
         }
-        const meta = result.meta();
+        const meta = result.meta;
         return {
             err: null,
             logs: meta.logs(),
             unitsConsumed: meta.computeUnitsConsumed(),
             returnData: returnDataOf(meta),
             innerInstructions: innerInstructionsOf(meta),
-            postAccounts: new Map(result.postAccounts().map((a) => [a.address, a])),
+            postAccounts: new Map(result.postAccounts.map((a) => [a.address, a])),
             fee,
             accountKeys,
         };
@@ -845,8 +901,8 @@ export class Ledger {
         );
         const loaded = { writable: [] as Address[], readonly: [] as Address[] };
         for (const lookup of parsed.addressTableLookups) {
-            const table = this.svmInstance.getAccount(lookup.accountKey);
-            if (!table.exists) continue;
+            const table = this.access.getAccount(lookup.accountKey);
+            if (!table) continue;
             const addresses = table.data.subarray(LOOKUP_TABLE_META_SIZE);
             const at = (i: number): Address | undefined =>
                 (i + 1) * 32 <= addresses.length ? getAddressDecoder().decode(addresses.subarray(i * 32, i * 32 + 32)) : undefined;
@@ -877,12 +933,11 @@ export class Ledger {
         const accounts: (EncodedAccount | null)[] = [];
         keys.forEach((address, i) => {
             if (!writable[i] && (programs.has(address) || NATIVE_PROGRAMS.has(address) || address.startsWith(SYSVAR_PREFIX))) {
-                balances.push(this.svmInstance.getBalance(address) ?? 0n);
+                balances.push(this.access.getBalance(address));
                 accounts.push(null);
                 return;
             }
-            const account = this.svmInstance.getAccount(address);
-            const value = account.exists ? account : null;
+            const value = this.access.getAccount(address);
             balances.push(value ? BigInt(value.lamports) : 0n);
             accounts.push(value);
             if (writable[i]) images.set(address, value);
@@ -903,8 +958,7 @@ export class Ledger {
                 accounts.push(pre.readonlyAccounts[i] ?? null);
                 return;
             }
-            const account = this.svmInstance.getAccount(address);
-            const value = account.exists ? account : null;
+            const value = this.access.getAccount(address);
             balances.push(value ? BigInt(value.lamports) : 0n);
             accounts.push(value);
         });
@@ -923,8 +977,8 @@ export class Ledger {
             if (!account) return;
             const token = parseTokenAccount(account.programAddress, account.data);
             if (!token) return;
-            const mintAccount = this.svmInstance.getAccount(token.mint);
-            const mint = mintAccount.exists ? parseMint(mintAccount.programAddress, mintAccount.data) : null;
+            const mintAccount = this.access.getAccount(token.mint);
+            const mint = mintAccount ? parseMint(mintAccount.programAddress, mintAccount.data) : null;
             out.push({
                 accountIndex,
                 mint: token.mint,
@@ -1096,6 +1150,7 @@ export class Ledger {
         const svm = LiteSVM.fromBytes(snapshot.svm);
         configureSvm(svm);
         this.svmInstance = svm;
+        this.access = new SvmAccess(svm);
         this.state = copyState(snapshot.state);
         this.events.emit('reset', undefined);
     }
@@ -1120,12 +1175,17 @@ function copyState(s: LedgerState): LedgerState {
         byAddress: new Map([...s.byAddress].map(([k, v]) => [k, [...v]])),
         recent: [...s.recent],
         frontier: { ...s.frontier },
+        emittedSeq: { ...s.emittedSeq },
         clockOffsetMs: s.clockOffsetMs,
         lastUnix: s.lastUnix,
         seq: s.seq,
         transactionCount: s.transactionCount,
         epochStartTimestamp: s.epochStartTimestamp,
     };
+}
+
+function emptySimulation(err: TransactionErrorJson, fee: bigint, accountKeys: readonly Address[]): SimulationResult {
+    return { err, logs: [], unitsConsumed: 0n, returnData: null, innerInstructions: [], postAccounts: new Map(), fee, accountKeys };
 }
 
 function deletedAccount(address: Address): EncodedAccount {

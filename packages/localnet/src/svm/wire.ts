@@ -2,7 +2,10 @@
  * A strict parser of wire transactions (legacy and v0): every byte accounted for, every index in
  * range. Input is hostile; failures are reported, never thrown past {@link parseWireTransaction}.
  */
-import { type Address, getAddressDecoder, getBase58Decoder } from '@solana/kit';
+import type { Address } from '@solana/kit';
+
+import { bytesToAddress } from './access';
+import { encodeBase58 } from './base58';
 
 /** The largest serialized transaction a cluster accepts (`PACKET_DATA_SIZE`). */
 export const PACKET_DATA_SIZE = 1232;
@@ -122,10 +125,9 @@ export function parseWireTransaction(bytes: Uint8Array): ParsedWireTransaction {
     const numReadonlySignedAccounts = r.u8();
     const numReadonlyUnsignedAccounts = r.u8();
     const keyCount = r.shortVec();
-    const addressDecoder = getAddressDecoder();
     const staticAccountKeys: Address[] = [];
-    for (let i = 0; i < keyCount; i++) staticAccountKeys.push(addressDecoder.decode(r.take(32)));
-    const recentBlockhash = getBase58Decoder().decode(r.take(32));
+    for (let i = 0; i < keyCount; i++) staticAccountKeys.push(bytesToAddress(r.take(32)));
+    const recentBlockhash = encodeBase58(r.take(32));
     const ixCount = r.shortVec();
     const instructions: CompiledInstructionView[] = [];
     for (let i = 0; i < ixCount; i++) {
@@ -140,7 +142,7 @@ export function parseWireTransaction(bytes: Uint8Array): ParsedWireTransaction {
     if (version === 0) {
         const lookupCount = r.shortVec();
         for (let i = 0; i < lookupCount; i++) {
-            const accountKey = addressDecoder.decode(r.take(32));
+            const accountKey = bytesToAddress(r.take(32));
             const writableIndexes = Array.from(r.take(r.shortVec()));
             const readonlyIndexes = Array.from(r.take(r.shortVec()));
             addressTableLookups.push({ accountKey, writableIndexes, readonlyIndexes });
@@ -148,11 +150,10 @@ export function parseWireTransaction(bytes: Uint8Array): ParsedWireTransaction {
     }
     if (r.offset !== bytes.length) throw new WireFormatError('trailing bytes after the message');
     if (sigCount === 0) throw new WireFormatError('a transaction needs at least one signature');
-    const base58 = getBase58Decoder();
     return {
         bytes,
         version,
-        signatures: signatureBytes.map((s) => base58.decode(s)),
+        signatures: signatureBytes.map((s) => encodeBase58(s)),
         signatureBytes,
         messageBytes: bytes.subarray(messageStart),
         header: { numRequiredSignatures, numReadonlySignedAccounts, numReadonlyUnsignedAccounts },
