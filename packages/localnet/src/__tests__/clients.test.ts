@@ -121,8 +121,11 @@ describe('@solana/web3.js 1.x Connection', () => {
         const payer = Keypair.fromSecretKey(wallet.keypair.secretKey);
         const destination = Keypair.generate().publicKey;
         const seen: { signature: string; err: unknown }[] = [];
+        const subscriptionsBefore = net.control.status().subscriptions;
         const listener = connection.onLogs(destination, (logs) => seen.push({ signature: logs.signature, err: logs.err }), 'confirmed');
         try {
+            // web3.js subscribes lazily: send only once the node has the subscription, as a real node would need too.
+            await waitFor(() => (net.control.status().subscriptions > subscriptionsBefore ? true : undefined), 5000);
             const tx = new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: destination, lamports: 2_000_000_000 }));
             const signature = await connection.sendTransaction(tx, [payer]);
             const latest = await connection.getLatestBlockhash();
