@@ -5,12 +5,16 @@
  * @internal
  */
 import { invalidArgument } from './errors';
-import type {
-    BackoffOptions,
-    CommitmentState,
-    EffectStatus,
-    EventKey,
-    JsonValue,
+import {
+    type BackoffOptions,
+    type CommitmentState,
+    type EffectStatus,
+    type EnqueueJobInput,
+    type EventKey,
+    type JobStatus,
+    type JsonValue,
+    MAX_BATCH_SIZE,
+    type RecordEventInput,
 } from './types';
 
 /** Default and maximum page size of list operations. */
@@ -104,6 +108,74 @@ export function checkEventKey(key: EventKey): void {
     checkId('signature', key.signature);
     checkUint('instructionIndex', key.instructionIndex);
     checkUint('eventIndex', key.eventIndex);
+}
+
+/** Checks a batch argument: an array of at most {@link MAX_BATCH_SIZE} items. */
+export function checkBatch<T>(name: string, value: readonly T[]): readonly T[] {
+    if (!Array.isArray(value)) throw invalidArgument(name, 'expected an array');
+    if (value.length > MAX_BATCH_SIZE) throw invalidArgument(name, `at most ${MAX_BATCH_SIZE} items per call`);
+    return value;
+}
+
+/** Checks a job status. */
+export function checkJobStatus(value: unknown): JobStatus {
+    if (value === 'pending' || value === 'running' || value === 'completed' || value === 'dead') return value;
+    throw invalidArgument('statuses', 'expected pending, running, completed or dead');
+}
+
+/** A validated {@link RecordEventInput}: what every adapter stores. */
+export interface CheckedEvent {
+    readonly signature: string;
+    readonly instructionIndex: number;
+    readonly eventIndex: number;
+    readonly slot: bigint;
+    readonly name: string;
+    /** The data as JSON text. */
+    readonly data: string;
+    readonly commitment: CommitmentState;
+}
+
+/** Validates one event to record. */
+export function checkRecordEvent(input: RecordEventInput): CheckedEvent {
+    checkEventKey(input);
+    return {
+        signature: input.signature,
+        instructionIndex: input.instructionIndex,
+        eventIndex: input.eventIndex,
+        slot: checkU64('slot', input.slot),
+        name: checkId('name', input.name),
+        data: toJson('data', input.data),
+        commitment: checkCommitment(input.commitment ?? 'seen', false),
+    };
+}
+
+/** A validated {@link EnqueueJobInput}. */
+export interface CheckedJob {
+    readonly id: string;
+    readonly queue: string;
+    readonly name: string;
+    /** The payload as JSON text. */
+    readonly payload: string;
+    readonly maxAttempts: number;
+    /** The requested run time, or null for "now". */
+    readonly runAt: number | null;
+}
+
+/** Validates one job to enqueue (a random id when it has none). */
+export function checkEnqueueJob(input: EnqueueJobInput): CheckedJob {
+    return {
+        id: input.id === undefined ? randomId() : checkId('id', input.id),
+        queue: input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue),
+        name: checkId('name', input.name),
+        payload: toJson('payload', input.payload ?? null),
+        maxAttempts: input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts),
+        runAt: input.runAt === undefined ? null : checkUint('runAt', input.runAt),
+    };
+}
+
+/** The key of an event as one string (for maps). */
+export function eventMapKey(key: EventKey): string {
+    return `${key.signature}\u0000${key.instructionIndex}\u0000${key.eventIndex}`;
 }
 
 /** Checks a commitment state. */

@@ -8,20 +8,26 @@ import {
     DEFAULT_QUEUE,
     EFFECT_SOURCES,
     backoffDelay,
+    checkBatch,
     checkCommitment,
     checkEffectStatus,
+    checkEnqueueJob,
     checkEventKey,
     checkId,
+    checkJobStatus,
     checkLimit,
     checkNow,
     checkOptionalId,
     checkPositive,
+    checkRecordEvent,
     checkU64,
     checkUint,
     clipError,
     commitmentMoveAllowed,
+    type CheckedEvent,
+    type CheckedJob,
+    eventMapKey as eventId,
     fromJson,
-    randomId,
     toJson,
 } from './internal';
 import type {
@@ -31,6 +37,8 @@ import type {
     BeginEffectInput,
     BeginEffectResult,
     ClaimJobsInput,
+    CompleteJobsInput,
+    CountJobsInput,
     CursorRecord,
     EffectRecord,
     EffectStatus,
@@ -72,10 +80,6 @@ type StoredEvent = Omit<Stored<InboxEvent>, 'data'> & { data: string };
 type StoredJob = Omit<Stored<JobRecord>, 'payload'> & { payload: string };
 type StoredEffect = Omit<Stored<EffectRecord>, 'intent'> & { intent: string };
 type StoredAudit = Omit<Stored<AuditRecord>, 'data'> & { data: string };
-
-function eventId(key: EventKey): string {
-    return `${key.signature}\u0000${key.instructionIndex}\u0000${key.eventIndex}`;
-}
 
 function compareText(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
@@ -174,30 +178,25 @@ class MemoryWorkerStore implements WorkerStore {
         return { ...e, data: fromJson(e.data) };
     }
 
-    async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-        this.#open();
-        checkEventKey(input);
-        const slot = checkU64('slot', input.slot);
-        const name = checkId('name', input.name);
-        const commitment = checkCommitment(input.commitment ?? 'seen', false);
-        const data = toJson('data', input.data);
-        const now = this.#now(input.now);
-        const id = eventId(input);
+    #insertEvent(checked: CheckedEvent, now: number): RecordEventResult {
+        const id = eventId(checked);
         const existing = this.#events.get(id);
         if (existing) return { inserted: false, event: this.#event(existing) };
-        const e: StoredEvent = {
-            signature: input.signature,
-            instructionIndex: input.instructionIndex,
-            eventIndex: input.eventIndex,
-            slot,
-            name,
-            data,
-            commitment,
-            receivedAt: now,
-            updatedAt: now,
-        };
+        const e: StoredEvent = { ...checked, receivedAt: now, updatedAt: now };
         this.#events.set(id, e);
         return { inserted: true, event: this.#event(e) };
+    }
+
+    async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
+        this.#open();
+        return this.#insertEvent(checkRecordEvent(input), this.#now(input.now));
+    }
+
+    async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
+        this.#open();
+        // Validate every input before writing any.
+        const checked = checkBatch('inputs', inputs).map(input => ({ event: checkRecordEvent(input), now: this.#now(input.now) }));
+        return checked.map(c => this.#insertEvent(c.event, c.now));
     }
 
     async getEvent(key: EventKey): Promise<InboxEvent | null> {
@@ -205,6 +204,15 @@ class MemoryWorkerStore implements WorkerStore {
         checkEventKey(key);
         const e = this.#events.get(eventId(key));
         return e ? this.#event(e) : null;
+    }
+
+    async getEvents(keys: readonly EventKey[]): Promise<(InboxEvent | null)[]> {
+        this.#open();
+        checkBatch('keys', keys).forEach(checkEventKey);
+        return keys.map(key => {
+            const e = this.#events.get(eventId(key));
+            return e ? this.#event(e) : null;
+        });
     }
 
     async setEventCommitment(input: SetEventCommitmentInput): Promise<SetEventCommitmentResult> {
@@ -336,26 +344,14 @@ class MemoryWorkerStore implements WorkerStore {
         return set;
     }
 
-    async enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult> {
-        this.#open();
-        const id = input.id === undefined ? randomId() : checkId('id', input.id);
-        const queue = input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue);
-        const name = checkId('name', input.name);
-        const payload = toJson('payload', input.payload ?? null);
-        const maxAttempts = input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts);
-        const now = this.#now(input.now);
-        const runAt = input.runAt === undefined ? now : checkUint('runAt', input.runAt);
-        const existing = this.#jobs.get(id);
+    #insertJob(checked: CheckedJob, now: number): EnqueueJobResult {
+        const existing = this.#jobs.get(checked.id);
         if (existing) return { created: false, job: this.#job(existing) };
         const j: StoredJob = {
-            id,
-            queue,
-            name,
-            payload,
+            ...checked,
             status: 'pending',
-            runAt,
+            runAt: checked.runAt ?? now,
             attempts: 0,
-            maxAttempts,
             leaseOwner: null,
             leaseExpiresAt: null,
             lastError: null,
@@ -363,15 +359,36 @@ class MemoryWorkerStore implements WorkerStore {
             updatedAt: now,
             finishedAt: null,
         };
-        this.#jobs.set(id, j);
-        this.#activeSet(queue).add(id);
+        this.#jobs.set(j.id, j);
+        this.#activeSet(j.queue).add(j.id);
         return { created: true, job: this.#job(j) };
+    }
+
+    async enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult> {
+        this.#open();
+        return this.#insertJob(checkEnqueueJob(input), this.#now(input.now));
+    }
+
+    async enqueueJobs(inputs: readonly EnqueueJobInput[]): Promise<EnqueueJobResult[]> {
+        this.#open();
+        // Validate every input before writing any.
+        const checked = checkBatch('inputs', inputs).map(input => ({ job: checkEnqueueJob(input), now: this.#now(input.now) }));
+        return checked.map(c => this.#insertJob(c.job, c.now));
     }
 
     async getJob(id: string): Promise<JobRecord | null> {
         this.#open();
         const j = this.#jobs.get(checkId('id', id));
         return j ? this.#job(j) : null;
+    }
+
+    async countJobs(input: CountJobsInput = {}): Promise<number> {
+        this.#open();
+        const queue = input.queue === undefined ? null : checkId('queue', input.queue);
+        const states = input.statuses ? new Set(input.statuses.map(checkJobStatus)) : null;
+        let n = 0;
+        for (const j of this.#jobs.values()) if ((queue === null || j.queue === queue) && (!states || states.has(j.status))) n++;
+        return n;
     }
 
     async claimJobs(input: ClaimJobsInput): Promise<JobRecord[]> {
@@ -424,15 +441,37 @@ class MemoryWorkerStore implements WorkerStore {
         return this.#job(j);
     }
 
+    #completeJob(id: string, owner: string, now: number): boolean {
+        const j = this.#held(id, owner);
+        if (!j) return false;
+        Object.assign(j, { status: 'completed', leaseOwner: null, leaseExpiresAt: null, updatedAt: now, finishedAt: now });
+        this.#activeSet(j.queue).delete(id);
+        return true;
+    }
+
     async completeJob(input: JobLeaseInput): Promise<boolean> {
+        this.#open();
+        const id = checkId('id', input.id);
+        const owner = checkId('owner', input.owner);
+        return this.#completeJob(id, owner, this.#now(input.now));
+    }
+
+    async completeJobs(input: CompleteJobsInput): Promise<string[]> {
+        this.#open();
+        const ids = checkBatch('ids', input.ids).map(id => checkId('id', id));
+        const owner = checkId('owner', input.owner);
+        const now = this.#now(input.now);
+        return ids.filter(id => this.#completeJob(id, owner, now));
+    }
+
+    async releaseJob(input: JobLeaseInput): Promise<boolean> {
         this.#open();
         const id = checkId('id', input.id);
         const owner = checkId('owner', input.owner);
         const now = this.#now(input.now);
         const j = this.#held(id, owner);
         if (!j) return false;
-        Object.assign(j, { status: 'completed', leaseOwner: null, leaseExpiresAt: null, updatedAt: now, finishedAt: now });
-        this.#activeSet(j.queue).delete(id);
+        Object.assign(j, { status: 'pending', runAt: now, attempts: Math.max(0, j.attempts - 1), leaseOwner: null, leaseExpiresAt: null, updatedAt: now });
         return true;
     }
 

@@ -111,6 +111,17 @@ export type CommitmentState = 'seen' | 'confirmed' | 'finalized' | 'retracted';
  */
 export const COMMITMENT_STATES: readonly CommitmentState[] = Object.freeze(['seen', 'confirmed', 'finalized', 'retracted']);
 
+/**
+ * The most items one batch call ({@link WorkerStore.recordEvents}, {@link WorkerStore.getEvents},
+ * {@link WorkerStore.enqueueJobs}, {@link WorkerStore.completeJobs}) accepts.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < inputs.length; i += MAX_BATCH_SIZE) await store.recordEvents(inputs.slice(i, i + MAX_BATCH_SIZE));
+ * ```
+ */
+export const MAX_BATCH_SIZE = 1000;
+
 /** Identifies one emitted event: its transaction, instruction and position in that instruction. */
 export interface EventKey {
     /** The transaction signature (base58). */
@@ -377,6 +388,22 @@ export interface FailJobResult {
     readonly job: JobRecord | null;
 }
 
+/** Input of {@link WorkerStore.completeJobs}. */
+export interface CompleteJobsInput extends ClockOptions {
+    /** The jobs' ids (at most {@link MAX_BATCH_SIZE}). */
+    ids: readonly string[];
+    /** The owner that claimed them. */
+    owner: string;
+}
+
+/** Input of {@link WorkerStore.countJobs}. */
+export interface CountJobsInput {
+    /** Only this queue; every queue when omitted. */
+    queue?: string;
+    /** Only jobs in one of these states; every state when omitted. */
+    statuses?: readonly JobStatus[];
+}
+
 /** Input of {@link WorkerStore.listDeadLetters}. */
 export interface ListDeadLettersInput {
     /** Only this queue; every queue when omitted. */
@@ -544,6 +571,20 @@ export interface WorkerStore {
      */
     getEvent(key: EventKey): Promise<InboxEvent | null>;
     /**
+     * {@link WorkerStore.recordEvent} for many events in one round trip: each is inserted if its
+     * key is absent. Within one batch the first occurrence of a key wins (later ones report
+     * `inserted: false`). Each insert is atomic; the batch as a whole need not be.
+     * @param inputs - at most {@link MAX_BATCH_SIZE} events
+     * @returns one result per input, in input order
+     */
+    recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]>;
+    /**
+     * Reads many events in one round trip.
+     * @param keys - at most {@link MAX_BATCH_SIZE} keys
+     * @returns one entry per key, in input order: the event or null
+     */
+    getEvents(keys: readonly EventKey[]): Promise<(InboxEvent | null)[]>;
+    /**
      * Moves an event's commitment forward (or to `retracted`); a backward move or a move out
      * of a terminal state changes nothing.
      * @param input - the key and the new state
@@ -610,6 +651,20 @@ export interface WorkerStore {
      */
     getJob(id: string): Promise<JobRecord | null>;
     /**
+     * {@link WorkerStore.enqueueJob} for many jobs in one round trip. Within one batch the first
+     * job with an id wins (later ones report `created: false`). Each insert is atomic; the batch
+     * as a whole need not be.
+     * @param inputs - at most {@link MAX_BATCH_SIZE} jobs
+     * @returns one result per input, in input order
+     */
+    enqueueJobs(inputs: readonly EnqueueJobInput[]): Promise<EnqueueJobResult[]>;
+    /**
+     * Counts jobs (queue depth for status reports).
+     * @param input - filters
+     * @returns how many jobs match
+     */
+    countJobs(input?: CountJobsInput): Promise<number>;
+    /**
      * Atomically leases up to `limit` due jobs of a queue to `owner`: `pending` jobs whose
      * `runAt` has come and `running` jobs whose lease expired (their owner crashed), ordered by
      * `runAt` then id. Each claim increments `attempts`. An expired job that has no attempt
@@ -630,6 +685,19 @@ export interface WorkerStore {
      * @returns true when completed; false when the owner no longer held the lease
      */
     completeJob(input: JobLeaseInput): Promise<boolean>;
+    /**
+     * {@link WorkerStore.completeJob} for many jobs of one owner in one round trip.
+     * @param input - the ids (at most {@link MAX_BATCH_SIZE}) and the owner
+     * @returns the ids that were completed (those whose lease the owner still held), in input order
+     */
+    completeJobs(input: CompleteJobsInput): Promise<string[]>;
+    /**
+     * Hands a running job back without spending the attempt (graceful shutdown): it becomes
+     * `pending` and due now, its attempt count goes back down by one, its lease is cleared.
+     * @param input - job and owner
+     * @returns true when released; false when the owner no longer held the lease
+     */
+    releaseJob(input: JobLeaseInput): Promise<boolean>;
     /**
      * Records a failed attempt: reschedules the job with backoff, or dead-letters it when it
      * has no attempt left or the error is unrecoverable.

@@ -7,7 +7,7 @@
 import { RAFFLE_ERROR__INVALID_ARGUMENT, isRaffleError } from '@raffle/errors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { EventKey, JobRecord, WorkerStore } from '../store/types';
+import { type EventKey, type JobRecord, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
 
 /** What the suite's factory returns for each test. */
 export interface WorkerStoreFixture {
@@ -640,6 +640,142 @@ export function describeWorkerStoreConformance(
                 const results = await Promise.all(stores.map((s, i) => s.claimJobs({ owner: `c${i}`, limit: 1, leaseMs: 60_000, now: T0 + 10 })));
                 expect(results.flat()).toHaveLength(1);
                 expect(results.flat()[0]?.attempts).toBe(2);
+            });
+        });
+
+        describe('batches, counts and release', () => {
+            const ev = (signature: string, slot: number, extra: Partial<RecordEventInput> = {}): RecordEventInput => ({
+                ...key(signature),
+                slot: BigInt(slot),
+                name: 'E',
+                data: { signature, nested: [slot, { ok: true }] },
+                commitment: 'confirmed',
+                now: T0,
+                ...extra,
+            });
+
+            it('recordEvents inserts new events in one call, in input order; duplicates (stored or earlier in the batch) keep the first', async () => {
+                await store.recordEvent(ev('old', 1, { data: 'first' }));
+                const results = await store.recordEvents([ev('a', 3), ev('old', 9, { data: 'second' }), ev('b', 2), ev('a', 7, { data: 'dup' })]);
+                expect(results.map(r => [r.event.signature, r.inserted])).toEqual([
+                    ['a', true],
+                    ['old', false],
+                    ['b', true],
+                    ['a', false],
+                ]);
+                expect(results[0]!.event).toEqual({ ...key('a'), slot: 3n, name: 'E', data: { signature: 'a', nested: [3, { ok: true }] }, commitment: 'confirmed', receivedAt: T0, updatedAt: T0 });
+                expect(results[1]!.event.data).toBe('first');
+                expect(results[3]!.event).toEqual(results[0]!.event);
+                expect((await store.listEvents()).map(e => e.signature)).toEqual(['old', 'b', 'a']);
+                expect(await store.recordEvents([])).toEqual([]);
+            });
+
+            it('recordEvents and enqueueJobs validate every item before writing any, and refuse more than MAX_BATCH_SIZE', async () => {
+                await expectInvalidArgument(store.recordEvents([ev('ok', 1), ev('bad', 1, { slot: -1n })]));
+                expect(await store.getEvent(key('ok'))).toBeNull();
+                await expectInvalidArgument(store.enqueueJobs([{ id: 'ok', name: 'n' }, { id: 'bad', name: 'n', maxAttempts: 0 }]));
+                expect(await store.getJob('ok')).toBeNull();
+                const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => ev(`s${i}`, i));
+                await expectInvalidArgument(store.recordEvents(tooMany));
+                await expectInvalidArgument(store.getEvents(tooMany));
+                await expectInvalidArgument(store.completeJobs({ owner: 'w', ids: tooMany.map(e => e.signature) }));
+            });
+
+            it('getEvents reads many events in input order, null for unknown keys', async () => {
+                await store.recordEvents([ev('a', 1), ev('b', 2)]);
+                const got = await store.getEvents([key('b'), key('missing'), key('a'), key('a', 1)]);
+                expect(got.map(e => e?.signature ?? null)).toEqual(['b', null, 'a', null]);
+                expect(got[0]).toEqual(await store.getEvent(key('b')));
+                expect(await store.getEvents([])).toEqual([]);
+            });
+
+            it('enqueueJobs creates jobs in one call; an existing id or a repeated id keeps the first job', async () => {
+                await store.enqueueJob({ id: 'x', name: 'first', now: T0 });
+                const results = await store.enqueueJobs([
+                    { id: 'y', name: 'n', payload: { p: 1 }, runAt: T0 + 5, maxAttempts: 2, now: T0 },
+                    { id: 'x', name: 'second', now: T0 },
+                    { id: 'y', name: 'dup', now: T0 },
+                    { id: 'z', queue: 'other', name: 'n', now: T0 },
+                ]);
+                expect(results.map(r => [r.job.id, r.created, r.job.name])).toEqual([
+                    ['y', true, 'n'],
+                    ['x', false, 'first'],
+                    ['y', false, 'n'],
+                    ['z', true, 'n'],
+                ]);
+                expect(results[0]!.job).toMatchObject({ queue: 'default', payload: { p: 1 }, runAt: T0 + 5, maxAttempts: 2, status: 'pending', attempts: 0, createdAt: T0 });
+                expect((await store.claimJobs({ owner: 'w', limit: 10, leaseMs: 100, now: T0 + 5 })).map(j => j.id)).toEqual(['x', 'y']);
+                expect(await store.enqueueJobs([])).toEqual([]);
+            });
+
+            it('completeJobs completes the jobs the owner holds and reports which', async () => {
+                await store.enqueueJobs(['a', 'b', 'c', 'd'].map(id => ({ id, name: 'n', now: T0 })));
+                await store.claimJobs({ owner: 'w1', limit: 3, leaseMs: 100, now: T0 });
+                await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 100, now: T0 });
+                const done = await store.completeJobs({ owner: 'w1', ids: ['c', 'd', 'a', 'missing', 'a'], now: T0 + 1 });
+                expect(done).toEqual(['c', 'a']);
+                expect(await store.getJob('a')).toMatchObject({ status: 'completed', finishedAt: T0 + 1, leaseOwner: null });
+                expect((await store.getJob('d'))?.status).toBe('running');
+                expect(await store.completeJobs({ owner: 'w1', ids: ['a', 'b'], now: T0 + 2 })).toEqual(['b']);
+                expect(await store.completeJobs({ owner: 'w1', ids: [] })).toEqual([]);
+            });
+
+            it('releaseJob hands a running job back unspent: pending now, attempt refunded, the old owner can no longer act', async () => {
+                await store.enqueueJob({ id: 'j', name: 'n', maxAttempts: 1, now: T0 });
+                await store.claimJobs({ owner: 'w1', limit: 1, leaseMs: 10_000, now: T0 });
+                expect(await store.releaseJob({ id: 'j', owner: 'w2', now: T0 + 1 })).toBe(false);
+                expect(await store.releaseJob({ id: 'j', owner: 'w1', now: T0 + 2 })).toBe(true);
+                expect(await store.getJob('j')).toMatchObject({ status: 'pending', runAt: T0 + 2, attempts: 0, leaseOwner: null, leaseExpiresAt: null });
+                expect(await store.releaseJob({ id: 'j', owner: 'w1', now: T0 + 3 })).toBe(false);
+                expect(await store.completeJob({ id: 'j', owner: 'w1', now: T0 + 3 })).toBe(false);
+                // Its only attempt was given back: another owner runs it at once.
+                const [again] = await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 100, now: T0 + 3 });
+                expect(again).toMatchObject({ id: 'j', attempts: 1, leaseOwner: 'w2' });
+                expect(await store.completeJob({ id: 'j', owner: 'w2', now: T0 + 4 })).toBe(true);
+            });
+
+            it('countJobs counts by queue and status', async () => {
+                expect(await store.countJobs()).toBe(0);
+                await store.enqueueJobs([
+                    { id: 'p1', name: 'n', now: T0 },
+                    { id: 'p2', name: 'n', now: T0 },
+                    { id: 'r1', name: 'n', now: T0 },
+                    { id: 'o1', queue: 'other', name: 'n', now: T0 },
+                ]);
+                await store.claimJobs({ owner: 'w', queue: 'other', limit: 1, leaseMs: 100, now: T0 });
+                const [a, b] = await store.claimJobs({ owner: 'w', limit: 2, leaseMs: 100, now: T0 });
+                await store.completeJob({ id: a!.id, owner: 'w', now: T0 });
+                await store.failJob({ id: b!.id, owner: 'w', error: 'x', unrecoverable: true, now: T0 });
+                expect(await store.countJobs()).toBe(4);
+                expect(await store.countJobs({ queue: 'default' })).toBe(3);
+                expect(await store.countJobs({ queue: 'default', statuses: ['pending'] })).toBe(1);
+                expect(await store.countJobs({ queue: 'default', statuses: ['completed', 'dead'] })).toBe(2);
+                expect(await store.countJobs({ statuses: ['running'] })).toBe(1);
+                expect(await store.countJobs({ queue: 'none' })).toBe(0);
+                await expectInvalidArgument(store.countJobs({ statuses: ['nope' as never] }));
+            });
+
+            it(`${concurrency} concurrent overlapping recordEvents and enqueueJobs batches: each key is new exactly once`, async () => {
+                const stores = await actors(concurrency);
+                const signatures = Array.from({ length: 40 }, (_, i) => `sig${String(i).padStart(2, '0')}`);
+                const results = await Promise.all(
+                    stores.map((s, i) => {
+                        const mine = signatures.filter((_, j) => (i + j) % 2 === 0 || j % 3 === i % 3);
+                        return Promise.all([s.recordEvents(mine.map(sig => ev(sig, 5))), s.enqueueJobs(mine.map(sig => ({ id: sig, name: 'n' })))]);
+                    }),
+                );
+                const inserted = new Map<string, number>();
+                const created = new Map<string, number>();
+                for (const [events, jobs] of results) {
+                    for (const r of events) if (r.inserted) inserted.set(r.event.signature, (inserted.get(r.event.signature) ?? 0) + 1);
+                    for (const r of jobs) if (r.created) created.set(r.job.id, (created.get(r.job.id) ?? 0) + 1);
+                }
+                const covered = new Set(results.flatMap(([events]) => events.map(r => r.event.signature)));
+                for (const sig of covered) {
+                    expect(inserted.get(sig), sig).toBe(1);
+                    expect(created.get(sig), sig).toBe(1);
+                }
+                expect(await store.countJobs({ statuses: ['pending'] })).toBe(covered.size);
             });
         });
 

@@ -17,21 +17,26 @@ import {
     EFFECT_SOURCES,
     big,
     bigOrNull,
+    type CheckedEvent,
+    type CheckedJob,
+    checkBatch,
     checkCommitment,
     checkEffectStatus,
+    checkEnqueueJob,
     checkEventKey,
     checkId,
+    checkJobStatus,
     checkLimit,
     checkNow,
     checkOptionalId,
     checkPositive,
+    checkRecordEvent,
     checkU64,
     checkUint,
     clipError,
-    fromJson,
+    eventMapKey,
     num,
     numOrNull,
-    randomId,
     toJson,
 } from '../internal';
 import type {
@@ -42,6 +47,8 @@ import type {
     BeginEffectResult,
     ClaimJobsInput,
     CommitmentState,
+    CompleteJobsInput,
+    CountJobsInput,
     CursorRecord,
     EffectRecord,
     EffectStatus,
@@ -52,6 +59,7 @@ import type {
     FailJobInput,
     FailJobResult,
     InboxEvent,
+    JsonValue,
     JobLeaseInput,
     JobRecord,
     LeaseRecord,
@@ -78,6 +86,11 @@ import type { SqlDriver, SqlQuery } from './driver';
 import { migrate, quoteSchema } from './migrate';
 
 type Row = Record<string, unknown>;
+
+/** JSONB columns arrive parsed from both drivers; a JSON string value must not be parsed again. */
+function fromJsonb(value: unknown): JsonValue {
+    return value as JsonValue;
+}
 
 /** The database's clock in ms. */
 const DB_NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -118,7 +131,7 @@ function toEvent(r: Row): InboxEvent {
         eventIndex: num(r.event_index),
         slot: big(r.slot),
         name: String(r.name),
-        data: fromJson(r.data),
+        data: fromJsonb(r.data),
         commitment: r.commitment as CommitmentState,
         receivedAt: num(r.received_at),
         updatedAt: num(r.updated_at),
@@ -128,7 +141,7 @@ function toEvent(r: Row): InboxEvent {
 function toEffect(r: Row): EffectRecord {
     return {
         key: String(r.key),
-        intent: fromJson(r.intent),
+        intent: fromJsonb(r.intent),
         status: r.status as EffectStatus,
         signature: (r.signature as string | null) ?? null,
         lastValidBlockHeight: bigOrNull(r.last_valid_block_height),
@@ -144,7 +157,7 @@ function toJob(r: Row): JobRecord {
         id: String(r.id),
         queue: String(r.queue),
         name: String(r.name),
-        payload: fromJson(r.payload),
+        payload: fromJsonb(r.payload),
         status: r.status as JobRecord['status'],
         runAt: num(r.run_at),
         attempts: num(r.attempts),
@@ -175,7 +188,7 @@ function toAudit(r: Row): AuditRecord {
         actor: String(r.actor),
         action: String(r.action),
         subject: (r.subject as string | null) ?? null,
-        data: fromJson(r.data),
+        data: fromJsonb(r.data),
     };
 }
 
@@ -194,6 +207,36 @@ function commitmentSources(to: CommitmentState): string {
         case 'retracted':
             return 'seen,confirmed';
     }
+}
+
+/** JSON text of a string (for rows built as JSON text). */
+const q = JSON.stringify;
+
+/** Event keys as a JSON array parameter for `jsonb_to_recordset`. */
+function keysJson(keys: readonly EventKey[]): string {
+    return `[${keys.map(k => `{"signature":${q(k.signature)},"instruction_index":${k.instructionIndex},"event_index":${k.eventIndex}}`).join(',')}]`;
+}
+
+/** The `jsonb_to_recordset` column list of {@link keysJson}. */
+const KEY_RECORD = `k(signature text, instruction_index int, event_index int)`;
+/** Joins `e` (inbox_events) to `k` (a {@link KEY_RECORD}). */
+const KEY_JOIN = `e.signature = k.signature COLLATE "C" AND e.instruction_index = k.instruction_index AND e.event_index = k.event_index`;
+
+/**
+ * Keeps the first result per key: a later duplicate in the same batch reports "not new" with
+ * the first one's record.
+ */
+function firstWins<T, R>(items: readonly T[], keyOf: (item: T) => string, inserted: Map<string, R>, existing: Map<string, R>): { isNew: boolean; record: R | undefined }[] {
+    const taken = new Set<string>();
+    return items.map(item => {
+        const key = keyOf(item);
+        const fresh = inserted.get(key);
+        if (fresh !== undefined && !taken.has(key)) {
+            taken.add(key);
+            return { isNew: true, record: fresh };
+        }
+        return { isNew: false, record: fresh ?? existing.get(key) };
+    });
 }
 
 /** Options of the shared SQL store. */
@@ -326,33 +369,52 @@ export class SqlWorkerStore implements WorkerStore {
     // -- inbox ----------------------------------------------------------------------------
 
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-        checkEventKey(input);
-        const slot = checkU64('slot', input.slot).toString();
-        const name = checkId('name', input.name);
-        const commitment = checkCommitment(input.commitment ?? 'seen', false);
-        const data = toJson('data', input.data);
-        const now = this.#now(input.now);
+        return (await this.recordEvents([input]))[0]!;
+    }
+
+    async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
+        const checked: (CheckedEvent & { now: number | null })[] = checkBatch('inputs', inputs).map(input => ({ ...checkRecordEvent(input), now: this.#now(input.now) }));
+        if (checked.length === 0) return [];
+        const rowsJson = `[${checked
+            .map(
+                (e, ord) =>
+                    `{"ord":${ord},"signature":${q(e.signature)},"instruction_index":${e.instructionIndex},"event_index":${e.eventIndex},` +
+                    `"slot":"${e.slot}","name":${q(e.name)},"data":{"v":${e.data}},"commitment":"${e.commitment}","now":${e.now ?? 'null'}}`,
+            )
+            .join(',')}]`;
         const rows = await this.#q(
-            `WITH ${nowCte(8)}
+            `WITH ${nowCte(2)}
              INSERT INTO ${this.#s}.inbox_events (signature, instruction_index, event_index, slot, name, data, commitment, received_at, updated_at)
-             SELECT $1::text, $2::int, $3::int, $4::bigint, $5::text, $6::jsonb, $7::text, t.now, t.now FROM t
+             SELECT x.signature, x.instruction_index, x.event_index, x.slot::bigint, x.name, x.data -> 'v', x.commitment, coalesce(x.now, t.now), coalesce(x.now, t.now)
+             FROM jsonb_to_recordset($1::jsonb) AS x(ord int, signature text, instruction_index int, event_index int, slot text, name text, data jsonb, commitment text, now bigint), t
+             ORDER BY x.ord
              ON CONFLICT DO NOTHING
              RETURNING ${EVENT_COLS}`,
-            [input.signature, input.instructionIndex, input.eventIndex, slot, name, data, commitment, now],
+            [rowsJson, null],
         );
-        if (rows[0]) return { inserted: true, event: toEvent(rows[0]) };
-        const existing = await this.getEvent(input);
-        if (!existing) throw backendFailed(this.kind, `event ${input.signature} conflicted on insert but cannot be read`);
-        return { inserted: false, event: existing };
+        const inserted = new Map(rows.map(r => [eventMapKey(toEvent(r)), toEvent(r)]));
+        const missing = checked.filter(e => !inserted.has(eventMapKey(e)));
+        const existing = new Map<string, InboxEvent>();
+        if (missing.length > 0) for (const e of await this.getEvents(missing)) if (e) existing.set(eventMapKey(e), e);
+        return firstWins(checked, eventMapKey, inserted, existing).map(({ isNew, record }, i) => {
+            if (!record) throw backendFailed(this.kind, `event ${checked[i]!.signature} conflicted on insert but cannot be read`);
+            return { inserted: isNew, event: record };
+        });
     }
 
     async getEvent(key: EventKey): Promise<InboxEvent | null> {
-        checkEventKey(key);
+        return (await this.getEvents([key]))[0] ?? null;
+    }
+
+    async getEvents(keys: readonly EventKey[]): Promise<(InboxEvent | null)[]> {
+        checkBatch('keys', keys).forEach(checkEventKey);
+        if (keys.length === 0) return [];
         const rows = await this.#q(
-            `SELECT ${EVENT_COLS} FROM ${this.#s}.inbox_events WHERE signature = $1 AND instruction_index = $2 AND event_index = $3`,
-            [key.signature, key.instructionIndex, key.eventIndex],
+            `SELECT ${prefixed(EVENT_COLS, 'e')} FROM ${this.#s}.inbox_events AS e JOIN jsonb_to_recordset($1::jsonb) AS ${KEY_RECORD} ON ${KEY_JOIN}`,
+            [keysJson(keys)],
         );
-        return rows[0] ? toEvent(rows[0]) : null;
+        const found = new Map(rows.map(r => [eventMapKey(toEvent(r)), toEvent(r)]));
+        return keys.map(k => found.get(eventMapKey(k)) ?? null);
     }
 
     async setEventCommitment(input: SetEventCommitmentInput): Promise<SetEventCommitmentResult> {
@@ -477,29 +539,55 @@ export class SqlWorkerStore implements WorkerStore {
     // -- jobs -----------------------------------------------------------------------------
 
     async enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult> {
-        const id = input.id === undefined ? randomId() : checkId('id', input.id);
-        const queue = input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue);
-        const name = checkId('name', input.name);
-        const payload = toJson('payload', input.payload ?? null);
-        const maxAttempts = input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts);
-        const runAt = input.runAt === undefined ? null : checkUint('runAt', input.runAt);
-        const now = this.#now(input.now);
+        return (await this.enqueueJobs([input]))[0]!;
+    }
+
+    async enqueueJobs(inputs: readonly EnqueueJobInput[]): Promise<EnqueueJobResult[]> {
+        const checked: (CheckedJob & { now: number | null })[] = checkBatch('inputs', inputs).map(input => ({ ...checkEnqueueJob(input), now: this.#now(input.now) }));
+        if (checked.length === 0) return [];
+        const rowsJson = `[${checked
+            .map(
+                (j, ord) =>
+                    `{"ord":${ord},"id":${q(j.id)},"queue":${q(j.queue)},"name":${q(j.name)},"payload":{"v":${j.payload}},` +
+                    `"run_at":${j.runAt ?? 'null'},"max_attempts":${j.maxAttempts},"now":${j.now ?? 'null'}}`,
+            )
+            .join(',')}]`;
         const rows = await this.#q(
-            `WITH ${nowCte(7)}
+            `WITH ${nowCte(2)}
              INSERT INTO ${this.#s}.jobs (id, queue, name, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
-             SELECT $1::text, $2::text, $3::text, $4::jsonb, 'pending', coalesce($5::bigint, t.now), 0, $6::int, t.now, t.now FROM t
+             SELECT x.id, x.queue, x.name, x.payload -> 'v', 'pending', coalesce(x.run_at, x.now, t.now), 0, x.max_attempts, coalesce(x.now, t.now), coalesce(x.now, t.now)
+             FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id text, queue text, name text, payload jsonb, run_at bigint, max_attempts int, now bigint), t
+             ORDER BY x.ord
              ON CONFLICT DO NOTHING RETURNING ${JOB_COLS}`,
-            [id, queue, name, payload, runAt, maxAttempts, now],
+            [rowsJson, null],
         );
-        if (rows[0]) return { created: true, job: toJob(rows[0]) };
-        const existing = await this.getJob(id);
-        if (!existing) throw backendFailed(this.kind, `job ${id} conflicted on insert but cannot be read`);
-        return { created: false, job: existing };
+        const inserted = new Map(rows.map(r => [String(r.id), toJob(r)]));
+        const missing = checked.filter(j => !inserted.has(j.id)).map(j => j.id);
+        const existing = new Map<string, JobRecord>();
+        if (missing.length > 0) {
+            const found = await this.#q(`SELECT ${JOB_COLS} FROM ${this.#s}.jobs WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb) COLLATE "C")`, [q(missing)]);
+            for (const r of found) existing.set(String(r.id), toJob(r));
+        }
+        return firstWins(checked, j => j.id, inserted, existing).map(({ isNew, record }, i) => {
+            if (!record) throw backendFailed(this.kind, `job ${checked[i]!.id} conflicted on insert but cannot be read`);
+            return { created: isNew, job: record };
+        });
     }
 
     async getJob(id: string): Promise<JobRecord | null> {
         const rows = await this.#q(`SELECT ${JOB_COLS} FROM ${this.#s}.jobs WHERE id = $1`, [checkId('id', id)]);
         return rows[0] ? toJob(rows[0]) : null;
+    }
+
+    async countJobs(input: CountJobsInput = {}): Promise<number> {
+        const queue = input.queue === undefined ? null : checkId('queue', input.queue);
+        const states = input.statuses ? input.statuses.map(checkJobStatus).join(',') : null;
+        const rows = await this.#q(
+            `SELECT count(*)::bigint AS n FROM ${this.#s}.jobs
+             WHERE ($1::text IS NULL OR queue = $1::text) AND ($2::text IS NULL OR status = ANY(string_to_array($2::text, ',')))`,
+            [queue, states],
+        );
+        return num(rows[0]?.n ?? 0);
     }
 
     async claimJobs(input: ClaimJobsInput): Promise<JobRecord[]> {
@@ -553,12 +641,34 @@ export class SqlWorkerStore implements WorkerStore {
     }
 
     async completeJob(input: JobLeaseInput): Promise<boolean> {
+        const done = await this.completeJobs({ ids: [checkId('id', input.id)], owner: input.owner, ...(input.now === undefined ? {} : { now: input.now }) });
+        return done.length === 1;
+    }
+
+    async completeJobs(input: CompleteJobsInput): Promise<string[]> {
+        const ids = checkBatch('ids', input.ids).map(id => checkId('id', id));
+        const owner = checkId('owner', input.owner);
+        const now = this.#now(input.now);
+        if (ids.length === 0) return [];
+        const rows = await this.#q(
+            `WITH ${nowCte(3)}
+             UPDATE ${this.#s}.jobs AS j SET status = 'completed', lease_owner = NULL, lease_expires_at = NULL, updated_at = t.now, finished_at = t.now
+             FROM t WHERE j.id IN (SELECT jsonb_array_elements_text($1::jsonb) COLLATE "C") AND j.lease_owner = $2 AND j.status = 'running'
+             RETURNING j.id`,
+            [q(ids), owner, now],
+        );
+        const done = new Set(rows.map(r => String(r.id)));
+        return [...new Set(ids)].filter(id => done.has(id));
+    }
+
+    async releaseJob(input: JobLeaseInput): Promise<boolean> {
         const id = checkId('id', input.id);
         const owner = checkId('owner', input.owner);
         const now = this.#now(input.now);
         const rows = await this.#q(
             `WITH ${nowCte(3)}
-             UPDATE ${this.#s}.jobs AS j SET status = 'completed', lease_owner = NULL, lease_expires_at = NULL, updated_at = t.now, finished_at = t.now
+             UPDATE ${this.#s}.jobs AS j SET status = 'pending', run_at = t.now, attempts = GREATEST(j.attempts - 1, 0),
+                    lease_owner = NULL, lease_expires_at = NULL, updated_at = t.now
              FROM t WHERE j.id = $1 AND j.lease_owner = $2 AND j.status = 'running'
              RETURNING j.id`,
             [id, owner, now],

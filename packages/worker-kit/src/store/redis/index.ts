@@ -11,14 +11,18 @@ import {
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_QUEUE,
     EFFECT_SOURCES,
+    checkBatch,
     checkCommitment,
     checkEffectStatus,
+    checkEnqueueJob,
     checkEventKey,
     checkId,
+    checkJobStatus,
     checkLimit,
     checkNow,
     checkOptionalId,
     checkPositive,
+    checkRecordEvent,
     checkU64,
     checkUint,
     clipError,
@@ -35,6 +39,8 @@ import type {
     BeginEffectResult,
     ClaimJobsInput,
     CommitmentState,
+    CompleteJobsInput,
+    CountJobsInput,
     CursorRecord,
     CursorRejection,
     EffectRecord,
@@ -196,6 +202,7 @@ function eventId(key: EventKey): string {
 
 const ALL_COMMITMENTS = 'seen,confirmed,finalized,retracted';
 const ALL_EFFECTS = 'pending,sent,confirmed,failed';
+const ALL_JOB_STATUSES = 'pending,running,completed,dead';
 
 /**
  * Creates a Redis worker store. Each record is a hash under `keyPrefix`; claims, leases,
@@ -288,20 +295,46 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
         return this.#client;
     }
 
-    /** Runs a script by its SHA, loading it when the server does not know it (first use, restart). */
-    async #run(lua: string, key: string, args: readonly (string | number)[]): Promise<unknown> {
-        const client = await this.#redis();
+    #sha(lua: string): string {
         let sha = this.#shas.get(lua);
         if (!sha) {
             sha = createHash('sha1').update(lua).digest('hex');
             this.#shas.set(lua, sha);
         }
+        return sha;
+    }
+
+    /** Runs a script by its SHA, loading it when the server does not know it (first use, restart). */
+    async #run(lua: string, key: string, args: readonly (string | number)[]): Promise<unknown> {
+        const client = await this.#redis();
         try {
-            return await client.evalsha(sha, 1, key, this.keyPrefix, ...args);
+            return await client.evalsha(this.#sha(lua), 1, key, this.keyPrefix, ...args);
         } catch (e) {
             if (e instanceof Error && e.message.startsWith('NOSCRIPT')) return client.eval(lua, 1, key, this.keyPrefix, ...args);
             throw e;
         }
+    }
+
+    /**
+     * Runs one script for many keys in one round trip (a pipeline; each call is atomic on its
+     * own). Calls the server did not run for want of the script (NOSCRIPT) run again once it is
+     * loaded; every script here is safe to repeat.
+     */
+    async #runMany(lua: string, calls: readonly { key: string; args: readonly (string | number)[] }[]): Promise<unknown[]> {
+        if (calls.length === 0) return [];
+        const client = await this.#redis();
+        const sha = this.#sha(lua);
+        const pipeline = client.pipeline();
+        for (const c of calls) pipeline.evalsha(sha, 1, c.key, this.keyPrefix, ...c.args);
+        const replies = (await pipeline.exec()) ?? [];
+        const out: unknown[] = [];
+        for (let i = 0; i < calls.length; i++) {
+            const [error, value] = replies[i] ?? [new Error('no reply'), null];
+            if (error?.message.startsWith('NOSCRIPT')) out.push(await this.#run(lua, calls[i]!.key, calls[i]!.args));
+            else if (error) throw backendFailed(this.kind, error.message, error);
+            else out.push(value);
+        }
+        return out;
     }
 
     #k(suffix: string): string {
@@ -345,30 +378,37 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
     // -- inbox ----------------------------------------------------------------------------
 
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-        checkEventKey(input);
-        const slot = checkU64('slot', input.slot);
-        const name = checkId('name', input.name);
-        const commitment = checkCommitment(input.commitment ?? 'seen', false);
-        const data = toJson('data', input.data);
-        const id = eventId(input);
-        const reply = (await this.#run(S.EVENT_RECORD, this.#k(`event:${id}`), [
-            `${pad(slot, 20)} ${id}`,
-            input.signature,
-            input.instructionIndex,
-            input.eventIndex,
-            slot.toString(),
-            name,
-            data,
-            commitment,
-            this.#now(input.now),
-        ])) as [number, string[]];
-        return { inserted: reply[0] === 1, event: toEvent(fields(reply[1])) };
+        return (await this.recordEvents([input]))[0]!;
+    }
+
+    async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
+        const calls = checkBatch('inputs', inputs).map(input => {
+            const e = checkRecordEvent(input);
+            const id = eventId(e);
+            return {
+                key: this.#k(`event:${id}`),
+                args: [`${pad(e.slot, 20)} ${id}`, e.signature, e.instructionIndex, e.eventIndex, e.slot.toString(), e.name, e.data, e.commitment, this.#now(input.now)],
+            };
+        });
+        const replies = (await this.#runMany(S.EVENT_RECORD, calls)) as [number, string[]][];
+        return replies.map(reply => ({ inserted: reply[0] === 1, event: toEvent(fields(reply[1])) }));
     }
 
     async getEvent(key: EventKey): Promise<InboxEvent | null> {
-        checkEventKey(key);
-        const f = await (await this.#redis()).hgetall(this.#k(`event:${eventId(key)}`));
-        return f.signature ? toEvent(f) : null;
+        return (await this.getEvents([key]))[0] ?? null;
+    }
+
+    async getEvents(keys: readonly EventKey[]): Promise<(InboxEvent | null)[]> {
+        checkBatch('keys', keys).forEach(checkEventKey);
+        if (keys.length === 0) return [];
+        const pipeline = (await this.#redis()).pipeline();
+        for (const key of keys) pipeline.hgetall(this.#k(`event:${eventId(key)}`));
+        const replies = (await pipeline.exec()) ?? [];
+        return replies.map(([error, value]) => {
+            if (error) throw backendFailed(this.kind, error.message, error);
+            const f = value as Fields;
+            return f.signature ? toEvent(f) : null;
+        });
     }
 
     async setEventCommitment(input: SetEventCommitmentInput): Promise<SetEventCommitmentResult> {
@@ -461,27 +501,30 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
     // -- jobs -----------------------------------------------------------------------------
 
     async enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult> {
-        const id = input.id === undefined ? randomId() : checkId('id', input.id);
-        const queue = input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue);
-        const name = checkId('name', input.name);
-        const payload = toJson('payload', input.payload ?? null);
-        const maxAttempts = input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts);
-        const runAt = input.runAt === undefined ? '' : String(checkUint('runAt', input.runAt));
-        const reply = (await this.#run(S.JOB_ENQUEUE, this.#k(`job:${id}`), [
-            id,
-            queue,
-            name,
-            payload,
-            runAt,
-            maxAttempts,
-            this.#now(input.now),
-        ])) as [number, string[]];
-        return { created: reply[0] === 1, job: toJob(fields(reply[1])) };
+        return (await this.enqueueJobs([input]))[0]!;
+    }
+
+    async enqueueJobs(inputs: readonly EnqueueJobInput[]): Promise<EnqueueJobResult[]> {
+        const calls = checkBatch('inputs', inputs).map(input => {
+            const j = checkEnqueueJob(input);
+            return {
+                key: this.#k(`job:${j.id}`),
+                args: [j.id, j.queue, j.name, j.payload, j.runAt === null ? '' : String(j.runAt), j.maxAttempts, this.#now(input.now)],
+            };
+        });
+        const replies = (await this.#runMany(S.JOB_ENQUEUE, calls)) as [number, string[]][];
+        return replies.map(reply => ({ created: reply[0] === 1, job: toJob(fields(reply[1])) }));
     }
 
     async getJob(id: string): Promise<JobRecord | null> {
         const f = await (await this.#redis()).hgetall(this.#k(`job:${checkId('id', id)}`));
         return f.id ? toJob(f) : null;
+    }
+
+    async countJobs(input: CountJobsInput = {}): Promise<number> {
+        const queue = input.queue === undefined ? '' : checkId('queue', input.queue);
+        const states = input.statuses ? input.statuses.map(checkJobStatus).join(',') : ALL_JOB_STATUSES;
+        return num(await this.#run(S.JOB_COUNT, this.#k('queues'), [queue, states]));
     }
 
     async claimJobs(input: ClaimJobsInput): Promise<JobRecord[]> {
@@ -508,9 +551,25 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
     }
 
     async completeJob(input: JobLeaseInput): Promise<boolean> {
+        const done = await this.completeJobs({ ids: [checkId('id', input.id)], owner: input.owner, ...(input.now === undefined ? {} : { now: input.now }) });
+        return done.length === 1;
+    }
+
+    async completeJobs(input: CompleteJobsInput): Promise<string[]> {
+        const ids = checkBatch('ids', input.ids).map(id => checkId('id', id));
+        const owner = checkId('owner', input.owner);
+        const now = this.#now(input.now);
+        const replies = await this.#runMany(
+            S.JOB_COMPLETE,
+            ids.map(id => ({ key: this.#k(`job:${id}`), args: [id, owner, now] })),
+        );
+        return ids.filter((_, i) => replies[i] === 1);
+    }
+
+    async releaseJob(input: JobLeaseInput): Promise<boolean> {
         const id = checkId('id', input.id);
         const owner = checkId('owner', input.owner);
-        return (await this.#run(S.JOB_COMPLETE, this.#k(`job:${id}`), [id, owner, this.#now(input.now)])) === 1;
+        return (await this.#run(S.JOB_RELEASE, this.#k(`job:${id}`), [id, owner, this.#now(input.now)])) === 1;
     }
 
     async failJob(input: FailJobInput): Promise<FailJobResult> {

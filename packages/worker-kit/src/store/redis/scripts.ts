@@ -145,6 +145,7 @@ redis.call('HSET', KEYS[1], 'id', ARGV[2], 'queue', ARGV[3], 'name', ARGV[4], 'p
   'runAt', fmt(runAt), 'attempts', '0', 'maxAttempts', ARGV[7], 'leaseOwner', '', 'leaseExpiresAt', '', 'lastError', '',
   'createdAt', fmt(now), 'updatedAt', fmt(now), 'finishedAt', '')
 redis.call('ZADD', ARGV[1] .. 'q:' .. ARGV[3] .. ':pending', runAt, ARGV[2])
+redis.call('SADD', ARGV[1] .. 'queues', ARGV[3])
 return {1, redis.call('HGETALL', KEYS[1])}
 `);
 
@@ -213,7 +214,41 @@ local now = fmt(nowms(ARGV[4]))
 local queue = redis.call('HGET', KEYS[1], 'queue')
 redis.call('HSET', KEYS[1], 'status', 'completed', 'leaseOwner', '', 'leaseExpiresAt', '', 'updatedAt', now, 'finishedAt', now)
 redis.call('ZREM', ARGV[1] .. 'q:' .. queue .. ':running', ARGV[2])
+redis.call('INCR', ARGV[1] .. 'q:' .. queue .. ':completed')
 return 1
+`);
+
+/** KEYS[1] job. ARGV: prefix, id, owner, now|''. Hands the job back: pending now, the attempt refunded. */
+export const JOB_RELEASE = script(`
+${HELD}
+if not held then return 0 end
+local now = nowms(ARGV[4])
+local queue = redis.call('HGET', KEYS[1], 'queue')
+local qp = ARGV[1] .. 'q:' .. queue
+local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts')) - 1
+if attempts < 0 then attempts = 0 end
+redis.call('HSET', KEYS[1], 'status', 'pending', 'runAt', fmt(now), 'attempts', fmt(attempts), 'leaseOwner', '', 'leaseExpiresAt', '', 'updatedAt', fmt(now))
+redis.call('ZREM', qp .. ':running', ARGV[2])
+redis.call('ZADD', qp .. ':pending', now, ARGV[2])
+return 1
+`);
+
+/**
+ * KEYS[1] the set of queue names. ARGV: prefix, queue|'' (every queue), statuses (csv).
+ * Completed jobs are counted by a per-queue counter (they are kept in no index).
+ */
+export const JOB_COUNT = script(`
+local queues = {}
+if ARGV[2] ~= '' then queues = {ARGV[2]} else queues = redis.call('SMEMBERS', KEYS[1]) end
+local n = 0
+for _, q in ipairs(queues) do
+  local qp = ARGV[1] .. 'q:' .. q
+  if inlist(ARGV[3], 'pending') then n = n + redis.call('ZCARD', qp .. ':pending') end
+  if inlist(ARGV[3], 'running') then n = n + redis.call('ZCARD', qp .. ':running') end
+  if inlist(ARGV[3], 'dead') then n = n + redis.call('ZCARD', qp .. ':dead') end
+  if inlist(ARGV[3], 'completed') then n = n + tonumber(redis.call('GET', qp .. ':completed') or '0') end
+end
+return n
 `);
 
 /** KEYS[1] job. ARGV: prefix, id, owner, error, retryDelayMs|'', unrecoverable (1|0), baseMs, maxMs, now|''. */
