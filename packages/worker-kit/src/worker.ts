@@ -13,7 +13,7 @@ import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, R
 
 import { createEventDecoder, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
 import { eventId } from './ingestion/identity';
-import { enqueueDeliveries, type InboxContext, recordObservedEvent } from './ingestion/inbox';
+import { enqueueDeliveries, type InboxContext, recordObservedEvents } from './ingestion/inbox';
 import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions } from './ingestion/ingestor';
 import { type EffectFunction, runEffect } from './runtime/effect';
 import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
@@ -31,7 +31,8 @@ import {
 import { createJobRunner, type JobRunner } from './runtime/job-runner';
 import { runLeaderElection } from './runtime/leader';
 import { resolveRetryPolicy, type RetryPolicy } from './runtime/retry';
-import type { CursorRecord, JobRecord, LeaseRecord, ListDeadLettersInput, WorkerStore } from './store/types';
+import { createBatcher } from './runtime/batcher';
+import { type CursorRecord, type EventKey, type JobRecord, type LeaseRecord, type ListDeadLettersInput, MAX_BATCH_SIZE, type WorkerStore } from './store/types';
 
 /**
  * The RPC methods the worker needs (ingestion, finality, effects, status).
@@ -111,8 +112,8 @@ export interface WorkerStatus {
     readonly lagSlots: bigint | null;
     /** Ingestion on this replica (meaningful on the leader). */
     readonly ingestion: { readonly live: boolean; readonly lastBackfillAt: number | null; readonly pendingSignatures: number };
-    /** Job queue. `pending` is null when the store cannot count jobs. `deadLetters` counts at most 1000. */
-    readonly queue: { readonly name: string; readonly inFlight: number; readonly pending: number | null; readonly deadLetters: number };
+    /** Job queue: jobs running on this replica, jobs waiting or running on any replica, dead letters. */
+    readonly queue: { readonly name: string; readonly inFlight: number; readonly pending: number; readonly deadLetters: number };
     /** Events not finalized yet (at most 1000 counted). */
     readonly unfinalizedEvents: number;
 }
@@ -237,6 +238,9 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     let election: Promise<void> | null = null;
     let stopping: Promise<void> | null = null;
 
+    // Jobs that start in the same turn read their events with one store call.
+    const readEvent = createBatcher((keys: EventKey[]) => store.getEvents(keys), MAX_BATCH_SIZE);
+
     const inbox: InboxContext = {
         store,
         decoder: decoder as unknown as EventDecoder,
@@ -261,7 +265,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         const result = decoder.decode(p.raw);
         if (result.kind !== 'decoded') throw new UnrecoverableError(`undecodable event ${p.signature}:${p.instructionIndex}:${p.eventIndex}: ${p.reason}`);
         // Redriven after the decoder table learnt the event: record it like a fresh observation.
-        await recordObservedEvent(inbox, { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex, slot: BigInt(p.slot), raw: p.raw }, 'confirmed', 'redrive');
+        await recordObservedEvents(inbox, [{ signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex, slot: BigInt(p.slot), raw: p.raw }], 'confirmed', 'redrive');
     }
 
     async function executeTruncated(job: JobRecord): Promise<void> {
@@ -275,7 +279,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         const handler = handlers.get(p.eventName, p.handler);
         if (!handler) throw new Error(`no handler "${p.handler}" for ${p.eventName} on replica ${owner}; register it on every replica`);
         const key = { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex };
-        const stored = await store.getEvent(key);
+        const stored = await readEvent(key);
         // Nothing runs for a retracted event, except the retraction notice itself.
         if (stored?.commitment === 'retracted' && p.kind !== 'retracted') return;
         const decoded = decoder.decode(p.raw);
@@ -371,13 +375,13 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             const [cursor, lease, dead, open, chainSlot, pending] = await Promise.all([
                 store.getCursor(cursorName) as Promise<CursorRecord | null>,
                 store.getLease(leaseName),
-                store.listDeadLetters({ queue, limit: 1000 }),
+                store.countJobs({ queue, statuses: ['dead'] }),
                 store.listEvents({ commitments: ['seen', 'confirmed'], limit: 1000 }),
                 rpc
                     .getSlot({ commitment: 'confirmed' })
                     .send()
                     .then(s => BigInt(s), () => null),
-                countPending(store, queue),
+                store.countJobs({ queue, statuses: ['pending', 'running'] }),
             ]);
             const ing = ingestion.state();
             return {
@@ -388,7 +392,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 chainSlot,
                 lagSlots: chainSlot !== null && cursor ? (chainSlot > cursor.slot ? chainSlot - cursor.slot : 0n) : null,
                 ingestion: { live: ing.live, lastBackfillAt: ing.lastBackfillAt, pendingSignatures: ing.pendingSignatures },
-                queue: { name: queue, inFlight: runner?.inFlight ?? 0, pending, deadLetters: dead.length },
+                queue: { name: queue, inFlight: runner?.inFlight ?? 0, pending, deadLetters: dead },
                 unfinalizedEvents: open.length,
             };
         },
@@ -441,17 +445,16 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             let minSlot = fromSlot;
             for (;;) {
                 const page = await store.listEvents({ minSlot, ...(input.toSlot === undefined ? {} : { maxSlot: input.toSlot }), limit: 1000 });
-                let progressed = false;
-                for (const event of page) {
+                const fresh = page.filter(event => {
                     const id = eventId(event);
-                    if (seen.has(id)) continue;
+                    if (seen.has(id)) return false;
                     seen.add(id);
-                    progressed = true;
-                    if (event.commitment === 'retracted') continue;
-                    count++;
-                    jobs += await enqueueDeliveries(replayInbox, event, generation);
-                }
-                if (page.length < 1000 || !progressed) break;
+                    return true;
+                });
+                const live = fresh.filter(event => event.commitment !== 'retracted');
+                count += live.length;
+                jobs += await enqueueDeliveries(replayInbox, live, generation);
+                if (page.length < 1000 || fresh.length === 0) break;
                 minSlot = page[page.length - 1]!.slot;
             }
             return { events: count, jobs };
@@ -465,15 +468,4 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
     };
     return worker;
-}
-
-/** Pending jobs, when the store can count them (`countJobs`, proposed); null otherwise. */
-async function countPending(store: WorkerStore, queue: string): Promise<number | null> {
-    const counter = (store as unknown as { countJobs?: (input: { queue: string; statuses: string[] }) => Promise<number> }).countJobs;
-    if (typeof counter !== 'function') return null;
-    try {
-        return await counter.call(store, { queue, statuses: ['pending', 'running'] });
-    } catch {
-        return null;
-    }
 }

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { EventKey, InboxEvent, JsonValue, WorkerStore } from '../store/types';
+import { type EnqueueJobInput, type EventKey, type InboxEvent, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
 import { emitSafely, type ChainEventSummary, type WorkerEmitter } from '../runtime/events';
 import {
     handlerJobId,
@@ -39,7 +39,7 @@ export interface InboxEventData {
 
 /** The context of the inbox functions. */
 export interface InboxContext {
-    readonly store: Pick<WorkerStore, 'recordEvent' | 'setEventCommitment' | 'enqueueJob' | 'getEvent'>;
+    readonly store: Pick<WorkerStore, 'recordEvents' | 'setEventCommitment' | 'enqueueJobs' | 'getEvent'>;
     readonly decoder: EventDecoder;
     readonly handlers: HandlerRegistry;
     readonly events: WorkerEmitter;
@@ -70,26 +70,22 @@ export function rawOf(event: InboxEvent): string | null {
     return data !== null && typeof data === 'object' && typeof data.raw === 'string' ? data.raw : null;
 }
 
-/**
- * Enqueues the handler jobs an event needs at its current commitment (idempotent).
- *
- * @param ctx - store, handlers, queue
- * @param event - the event as stored
- * @param replay - a replay generation (new job ids), or undefined
- * @returns how many jobs were created
- * @example
- * ```ts
- * await enqueueDeliveries(ctx, event);
- * ```
- */
-export async function enqueueDeliveries(ctx: InboxContext, event: InboxEvent, replay?: string): Promise<number> {
-    if (event.commitment === 'seen') return 0;
+/** Runs a batch operation over any number of items, {@link MAX_BATCH_SIZE} at a time. */
+async function inChunks<I, O>(items: readonly I[], run: (chunk: I[]) => Promise<O[]>): Promise<O[]> {
+    const out: O[] = [];
+    for (let i = 0; i < items.length; i += MAX_BATCH_SIZE) out.push(...(await run(items.slice(i, i + MAX_BATCH_SIZE))));
+    return out;
+}
+
+/** The handler jobs an event needs at its current commitment. */
+function deliveryJobs(ctx: InboxContext, event: InboxEvent, replay: string | undefined): EnqueueJobInput[] {
+    if (event.commitment === 'seen') return [];
     const raw = rawOf(event);
-    if (raw === null) return 0;
-    let created = 0;
+    if (raw === null) return [];
+    const jobs: EnqueueJobInput[] = [];
     for (const { handler, kind } of planDeliveries(ctx.handlers.forEvent(event.name), event.commitment)) {
         if (replay !== undefined && kind !== 'deliver') continue;
-        const result = await ctx.store.enqueueJob({
+        jobs.push({
             id: handlerJobId(event, handler.handlerName, kind, replay),
             queue: ctx.queue,
             name: handlerJobName(event.name, handler.handlerName),
@@ -105,78 +101,116 @@ export async function enqueueDeliveries(ctx: InboxContext, event: InboxEvent, re
                 raw,
             }),
         });
-        if (result.created) created++;
     }
+    return jobs;
+}
+
+/**
+ * Enqueues the handler jobs events need at their current commitment (idempotent: job ids are
+ * deterministic), in as few store calls as possible.
+ *
+ * @param ctx - store, handlers, queue
+ * @param events - the events as stored
+ * @param replay - a replay generation (new job ids), or undefined
+ * @returns how many jobs were created
+ * @example
+ * ```ts
+ * await enqueueDeliveries(ctx, [event]);
+ * ```
+ */
+export async function enqueueDeliveries(ctx: InboxContext, events: readonly InboxEvent[], replay?: string): Promise<number> {
+    const jobs = events.flatMap(event => deliveryJobs(ctx, event, replay));
+    if (jobs.length === 0) return 0;
+    const results = await inChunks(jobs, chunk => ctx.store.enqueueJobs(chunk));
+    const created = results.filter(r => r.created).length;
     if (created > 0) ctx.onEnqueued?.();
     return created;
 }
 
-/**
- * Records one observed payload: decodes it, inserts the event (or upgrades its commitment) and
- * enqueues the jobs its handlers need. A payload that does not decode becomes a dead letter
- * with its raw data (a job `ingest:undecodable` with one attempt, which fails at once).
- *
- * @param ctx - the inbox context
- * @param payload - the payload and where it was found
- * @param commitment - the commitment at which it was observed
- * @param source - how it was observed
- * @returns the stored event, or null when it did not decode
- * @example
- * ```ts
- * await recordObservedEvent(ctx, { signature, instructionIndex: 0, eventIndex: 0, slot, raw }, 'confirmed', 'live');
- * ```
- */
-export async function recordObservedEvent(
-    ctx: InboxContext,
-    payload: ObservedPayload,
-    commitment: 'confirmed' | 'finalized',
-    source: 'live' | 'backfill' | 'redrive',
-): Promise<InboxEvent | null> {
-    const decoded = ctx.decoder.decode(payload.raw);
-    if (decoded.kind !== 'decoded') {
-        const reason = decoded.kind === 'unknown' ? 'unknown discriminator' : `${decoded.name ?? 'payload'}: ${decoded.reason}`;
-        const body: UndecodableJobPayload = {
-            v: 1,
-            signature: payload.signature,
-            instructionIndex: payload.instructionIndex,
-            eventIndex: payload.eventIndex,
-            slot: payload.slot.toString(),
-            raw: payload.raw,
-            reason,
-        };
-        const { created } = await ctx.store.enqueueJob({
-            id: `${eventId(payload)}:undecodable`,
-            queue: ctx.queue,
-            name: UNDECODABLE_JOB_NAME,
-            maxAttempts: 1,
-            payload: body as unknown as JsonValue,
-        });
-        if (created) {
-            emitSafely(ctx.events, 'event:undecodable', { signature: payload.signature, instructionIndex: payload.instructionIndex, eventIndex: payload.eventIndex, reason });
-            ctx.onEnqueued?.();
-        }
-        return null;
-    }
-    const data: InboxEventData = { fields: toJsonValue(decoded.data), raw: payload.raw };
-    const { inserted, event: stored } = await ctx.store.recordEvent({
+/** Why a payload did not decode, for its dead letter. */
+function undecodableJob(ctx: InboxContext, payload: ObservedPayload, reason: string): EnqueueJobInput {
+    const body: UndecodableJobPayload = {
+        v: 1,
         signature: payload.signature,
         instructionIndex: payload.instructionIndex,
         eventIndex: payload.eventIndex,
-        slot: payload.slot,
-        name: decoded.name,
-        data: data as unknown as JsonValue,
-        commitment,
+        slot: payload.slot.toString(),
+        raw: payload.raw,
+        reason,
+    };
+    return { id: `${eventId(payload)}:undecodable`, queue: ctx.queue, name: UNDECODABLE_JOB_NAME, maxAttempts: 1, payload: body as unknown as JsonValue };
+}
+
+/**
+ * Records observed payloads (e.g. every event of one transaction): decodes them, inserts the
+ * events (or upgrades an earlier observation to `finalized`) and enqueues the jobs their
+ * handlers need, with one batch call per step. A payload that does not decode becomes a dead
+ * letter with its raw data (a job `ingest:undecodable` with one attempt, which fails at once).
+ *
+ * @param ctx - the inbox context
+ * @param payloads - the payloads and where they were found
+ * @param commitment - the commitment at which they were observed
+ * @param source - how they were observed
+ * @returns the stored events (null for a payload that did not decode), in input order
+ * @example
+ * ```ts
+ * await recordObservedEvents(ctx, [{ signature, instructionIndex: 0, eventIndex: 0, slot, raw }], 'confirmed', 'live');
+ * ```
+ */
+export async function recordObservedEvents(
+    ctx: InboxContext,
+    payloads: readonly ObservedPayload[],
+    commitment: 'confirmed' | 'finalized',
+    source: 'live' | 'backfill' | 'redrive',
+): Promise<(InboxEvent | null)[]> {
+    const out: (InboxEvent | null)[] = payloads.map(() => null);
+    const toRecord: { index: number; input: RecordEventInput }[] = [];
+    const letters: { payload: ObservedPayload; reason: string; job: EnqueueJobInput }[] = [];
+    payloads.forEach((payload, index) => {
+        const decoded = ctx.decoder.decode(payload.raw);
+        if (decoded.kind !== 'decoded') {
+            const reason = decoded.kind === 'unknown' ? 'unknown discriminator' : `${decoded.name ?? 'payload'}: ${decoded.reason}`;
+            letters.push({ payload, reason, job: undecodableJob(ctx, payload, reason) });
+            return;
+        }
+        const data: InboxEventData = { fields: toJsonValue(decoded.data), raw: payload.raw };
+        toRecord.push({
+            index,
+            input: {
+                signature: payload.signature,
+                instructionIndex: payload.instructionIndex,
+                eventIndex: payload.eventIndex,
+                slot: payload.slot,
+                name: decoded.name,
+                data: data as unknown as JsonValue,
+                commitment,
+            },
+        });
     });
-    let event = stored;
-    if (inserted) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
-    else if (commitment === 'finalized' && event.commitment === 'confirmed') {
-        const moved = await ctx.store.setEventCommitment({ ...payload, commitment: 'finalized' });
-        if (moved.event) event = moved.event;
-        if (moved.changed) emitSafely(ctx.events, 'event:finalized', { event: summarize(event) });
+    if (letters.length > 0) {
+        const results = await inChunks(letters.map(l => l.job), chunk => ctx.store.enqueueJobs(chunk));
+        results.forEach((r, i) => {
+            if (!r.created) return;
+            const { payload, reason } = letters[i]!;
+            emitSafely(ctx.events, 'event:undecodable', { signature: payload.signature, instructionIndex: payload.instructionIndex, eventIndex: payload.eventIndex, reason });
+        });
+        if (results.some(r => r.created)) ctx.onEnqueued?.();
+    }
+    const recorded = await inChunks(toRecord.map(r => r.input), chunk => ctx.store.recordEvents(chunk));
+    for (let i = 0; i < recorded.length; i++) {
+        const { inserted, event: stored } = recorded[i]!;
+        let event = stored;
+        if (inserted) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
+        else if (commitment === 'finalized' && event.commitment === 'confirmed') {
+            const moved = await ctx.store.setEventCommitment({ ...event, commitment: 'finalized' });
+            if (moved.event) event = moved.event;
+            if (moved.changed) emitSafely(ctx.events, 'event:finalized', { event: summarize(event) });
+        }
+        out[toRecord[i]!.index] = event;
     }
     // Always (re-)enqueue: a crash between recording and enqueueing is repaired here.
-    await enqueueDeliveries(ctx, event);
-    return event;
+    await enqueueDeliveries(ctx, out.filter((e): e is InboxEvent => e !== null));
+    return out;
 }
 
 /**
@@ -200,7 +234,7 @@ export async function transitionEvent(ctx: InboxContext, key: EventKey, commitme
     });
     if (!changed || event === null) return null;
     emitSafely(ctx.events, commitment === 'finalized' ? 'event:finalized' : 'event:retracted', { event: summarize(event) });
-    await enqueueDeliveries(ctx, event);
+    await enqueueDeliveries(ctx, [event]);
     return event;
 }
 
@@ -224,13 +258,10 @@ export async function recordTruncatedTransaction(ctx: InboxContext, tx: { signat
         slot: tx.slot.toString(),
         reason: 'the logs are truncated (Log truncated): events after the cut are missing; redrive to read the transaction again',
     };
-    const { created } = await ctx.store.enqueueJob({
-        id: `${tx.signature}:truncated`,
-        queue: ctx.queue,
-        name: TRUNCATED_JOB_NAME,
-        maxAttempts: 1,
-        payload: body as unknown as JsonValue,
-    });
+    const [result] = await ctx.store.enqueueJobs([
+        { id: `${tx.signature}:truncated`, queue: ctx.queue, name: TRUNCATED_JOB_NAME, maxAttempts: 1, payload: body as unknown as JsonValue },
+    ]);
+    const created = result?.created === true;
     if (created) ctx.onEnqueued?.();
     return created;
 }

@@ -24,7 +24,7 @@ import { asError, emitSafely } from '../runtime/events';
 import { backoffDelayMs, type BackoffPolicy, createWakeup, DEFAULT_RECONNECT_BACKOFF, sleep } from '../runtime/time';
 import { extractProgramEvents } from './decoder';
 import { contiguousFinalizedPrefix, type HistoryEntry, listHistorySince } from './history';
-import { type InboxContext, recordObservedEvent, recordTruncatedTransaction, transitionEvent } from './inbox';
+import { type InboxContext, recordObservedEvents, recordTruncatedTransaction, transitionEvent } from './inbox';
 
 /**
  * The RPC methods ingestion needs.
@@ -182,12 +182,8 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
             emitSafely(ctx.events, 'ingest:truncated', { signature });
             await recordTruncatedTransaction(ctx, { signature, slot });
         }
-        const keys: EventKey[] = [];
-        for (const e of events) {
-            const key = { signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex };
-            await recordObservedEvent(ctx, { ...key, slot, raw: e.base64 }, commitment, source);
-            keys.push(key);
-        }
+        const keys: EventKey[] = events.map(e => ({ signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex }));
+        await recordObservedEvents(ctx, events.map((e, i) => ({ ...keys[i]!, slot, raw: e.base64 })), commitment, source);
         return keys;
     }
 

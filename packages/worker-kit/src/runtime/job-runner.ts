@@ -5,8 +5,9 @@
  *
  * @packageDocumentation
  */
-import type { JobRecord, WorkerStore } from '../store/types';
+import { type JobRecord, MAX_BATCH_SIZE, type WorkerStore } from '../store/types';
 import { errorText } from './errors';
+import { createBatcher } from './batcher';
 import { asError, emitSafely, type WorkerEmitter } from './events';
 import { decideAfterFailure, type ResolvedRetryPolicy, runWithRetries } from './retry';
 import { createWakeup, sleep } from './time';
@@ -14,7 +15,7 @@ import { createWakeup, sleep } from './time';
 /** Options of {@link createJobRunner}. */
 export interface JobRunnerOptions {
     /** The store (jobs). */
-    readonly store: Pick<WorkerStore, 'claimJobs' | 'completeJob' | 'failJob' | 'extendJobLease'>;
+    readonly store: Pick<WorkerStore, 'claimJobs' | 'completeJobs' | 'failJob' | 'extendJobLease' | 'releaseJob'>;
     /** This replica's unique id. */
     readonly owner: string;
     /** The queue (default `default`). */
@@ -80,6 +81,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     let loop: Promise<void> | null = null;
     let stopping: Promise<{ abandoned: number }> | null = null;
     const describe = options.describe ?? (() => ({ eventId: null, handler: null }));
+    // Jobs that finish in the same turn are completed with one store call.
+    const complete = createBatcher(async (ids: string[]) => {
+        const done = new Set(await options.store.completeJobs({ owner: options.owner, ids }));
+        return ids.map(id => done.has(id));
+    }, MAX_BATCH_SIZE);
+    /** Hands a job back unspent (shutdown); another replica may run it at once. */
+    const release = (id: string) => options.store.releaseJob({ id, owner: options.owner }).catch(() => false);
 
     async function runOne(job: JobRecord, abort: AbortController): Promise<void> {
         const summary = { jobId: job.id, name: job.name, attempt: job.attempts };
@@ -99,14 +107,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
                 onRetry: ({ error, delayMs }) => emitSafely(options.events, 'job:retry', { ...summary, scope: 'in-process', delayMs, error }),
             });
             clearInterval(heartbeat);
-            await options.store.completeJob({ id: job.id, owner: options.owner });
+            await complete(job.id);
             emitSafely(options.events, 'handler:succeeded', { ...summary, ...describe(job), durationMs: Date.now() - started });
         } catch (e) {
             clearInterval(heartbeat);
             const error = asError(e);
             if (abort.signal.aborted && intake.signal.aborted) {
-                // Shutdown: hand the lease back (expires at once) instead of spending the attempt on an error.
-                await options.store.extendJobLease({ id: job.id, owner: options.owner, leaseMs: 1 }).catch(() => null);
+                // Shutdown: hand the job back instead of spending the attempt on an error.
+                await release(job.id);
                 return;
             }
             const decision = decideAfterFailure({ error, attempts: job.attempts, maxAttempts: job.maxAttempts, policy: options.retry });
@@ -132,12 +140,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         while (!intake.signal.aborted) {
             const free = concurrency - running.size;
             if (free <= 0) {
-                await Promise.race([...[...running.values()].map(r => r.promise), sleep(pollMs, intake.signal)]);
+                await wake.wait(pollMs, intake.signal); // a finishing job notifies
                 continue;
             }
             let jobs: JobRecord[];
             try {
-                jobs = await options.store.claimJobs({ owner: options.owner, queue, limit: free, leaseMs });
+                jobs = await options.store.claimJobs({ owner: options.owner, queue, limit: Math.min(free, MAX_BATCH_SIZE), leaseMs });
                 failures = 0;
             } catch (e) {
                 failures++;
@@ -189,9 +197,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
                     const grace = new AbortController();
                     await Promise.race([Promise.all([...running.values()].map(r => r.promise)), sleep(Math.min(1_000, Math.max(drainTimeoutMs, 50)), grace.signal)]);
                     grace.abort();
-                    await Promise.all(
-                        [...running.keys()].map(id => options.store.extendJobLease({ id, owner: options.owner, leaseMs: 1 }).catch(() => null)),
-                    );
+                    await Promise.all([...running.keys()].map(release));
                 }
                 return { abandoned };
             })();
