@@ -14,61 +14,14 @@
  * throwaway key prefix); each is skipped with a message when unreachable.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { Bench } from 'tinybench';
 
-import {
-    type WorkerStore,
-    createMemoryWorkerStore,
-    createPgliteWorkerStore,
-    createPostgresWorkerStore,
-    createRedisWorkerStore,
-} from '../src/index';
+import { benchAdapters } from './adapters';
 
-const DATABASE_URL = process.env.RAFFLE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.RAFFLE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const tag = randomBytes(4).toString('hex');
-const schema = `wk_bench_${tag}`;
-const keyPrefix = `raffle-bench:${tag}:`;
-const dataDir = mkdtempSync(join(tmpdir(), 'raffle-bench-pglite-'));
-
-async function reachable(check: () => Promise<unknown>): Promise<boolean> {
-    try {
-        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
-        return true;
-    } catch (e) {
-        console.warn(`skipped: ${e instanceof Error ? e.message : String(e)}`);
-        return false;
-    }
-}
-
-const stores: { name: string; store: WorkerStore }[] = [
-    { name: 'memory', store: createMemoryWorkerStore() },
-    { name: 'pglite (embedded, data dir)', store: createPgliteWorkerStore({ dataDir }) },
-];
-if (await reachable(async () => {
-    const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-    await c.connect();
-    await c.end();
-})) {
-    stores.push({ name: 'postgres', store: createPostgresWorkerStore({ connectionString: DATABASE_URL, schema }) });
-}
-if (await reachable(async () => {
-    const c = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    try {
-        await c.connect();
-    } finally {
-        c.disconnect();
-    }
-})) {
-    stores.push({ name: 'redis', store: createRedisWorkerStore({ url: REDIS_URL, keyPrefix }) });
-}
-
+const { adapters, cleanup } = await benchAdapters();
+const stores = adapters.map(a => ({ name: a.name === 'pglite' ? 'pglite (embedded, data dir)' : a.name, store: a.open('store') }));
 for (const { store } of stores) await store.ready();
 
 const bench = new Bench({ name: 'worker store: inbox + job mix', time: 2_000, warmup: true, warmupTime: 300 });
@@ -105,22 +58,5 @@ try {
     );
 } finally {
     for (const { store } of stores) await store.close();
-    if (stores.some(s => s.name === 'postgres')) {
-        const c = new pg.Client({ connectionString: DATABASE_URL });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await c.end();
-    }
-    if (stores.some(s => s.name === 'redis')) {
-        const c = new Redis(REDIS_URL);
-        let cursor = '0';
-        for (let i = 0; i < 100_000; i++) {
-            const [next, keys] = await c.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-            if (keys.length > 0) await c.del(...keys);
-            cursor = next;
-            if (cursor === '0') break;
-        }
-        await c.quit();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
 }

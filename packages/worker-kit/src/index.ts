@@ -32,7 +32,7 @@ export { createEventDecoderTableFromIdl, type AnchorEventIdl, type IdlType, type
 export { eventId, parseEventId, compareEventPositions, toJsonValue, type EventPosition } from './ingestion/identity';
 export { listHistorySince, orderOldestFirst, contiguousFinalizedPrefix, type HistoryEntry, type ListHistoryInput } from './ingestion/history';
 export type { InboxEventData } from './ingestion/inbox';
-export type { IngestionOptions, IngestionStart, IngestionRpc, IngestionRpcSubscriptions } from './ingestion/ingestor';
+export type { IngestionOptions, IngestionStart, IngestionRpc, IngestionRpcSubscriptions, ObservedTransaction } from './ingestion/ingestor';
 export { UnrecoverableError, isUnrecoverableError } from './runtime/errors';
 export { WORKER_EVENT_KEYS, type WorkerEvents, type WorkerEventKey, type WorkerEmitter, type ChainEventSummary, type JobSummary } from './runtime/events';
 export {

@@ -14,7 +14,7 @@ import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, R
 import { createEventDecoder, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
 import { eventId } from './ingestion/identity';
 import { enqueueDeliveries, type InboxContext, recordObservedEvents } from './ingestion/inbox';
-import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions } from './ingestion/ingestor';
+import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions, type ObservedTransaction } from './ingestion/ingestor';
 import { type EffectFunction, runEffect } from './runtime/effect';
 import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
 import { asError, createWorkerEmitter, emitSafely, type WorkerEmitter } from './runtime/events';
@@ -195,6 +195,13 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     };
     /** Re-runs handlers for inbox events from a slot or signature. */
     replay(input: ReplayInput): Promise<{ events: number; jobs: number }>;
+    /**
+     * Records the events of transactions another source delivered (a webhook, a Geyser stream,
+     * an archive), with one batch of store calls, and enqueues their handlers' jobs. Idempotent:
+     * the worker's own ingestion finds the same events and does nothing more, and the finality
+     * tracker (on the leader) finalizes or retracts them like any other.
+     */
+    ingestTransactions(transactions: readonly ObservedTransaction[]): Promise<{ events: number; truncated: number }>;
     /** Stops gracefully on SIGTERM / SIGINT; returns a function that removes the listeners. */
     installSignalHandlers(signals?: readonly NodeJS.Signals[]): () => void;
 }
@@ -459,6 +466,12 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             }
             return { events: count, jobs };
         },
+        async ingestTransactions(transactions) {
+            if (state === 'stopping' || state === 'stopped') throw workerStateInvalid('ingest transactions', state);
+            if (!Array.isArray(transactions)) throw workerConfigInvalid('transactions', 'expected an array');
+            transactions.forEach(checkObservedTransaction);
+            return ingestion.ingestTransactions(transactions);
+        },
         installSignalHandlers(signals = ['SIGTERM', 'SIGINT']) {
             const onSignal = () => void worker.stop();
             for (const s of signals) process.once(s, onSignal);
@@ -468,4 +481,15 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
     };
     return worker;
+}
+
+/** Checks a transaction handed to `ingestTransactions` (hostile input: a webhook body). */
+function checkObservedTransaction(tx: ObservedTransaction, index: number): void {
+    const at = `transactions[${index}]`;
+    if (!tx || typeof tx !== 'object') throw workerConfigInvalid(at, 'expected { signature, slot, logs, err }');
+    if (typeof tx.signature !== 'string' || !/^[1-9A-HJ-NP-Za-km-z]{64,88}$/.test(tx.signature)) throw workerConfigInvalid(`${at}.signature`, 'expected a base58 transaction signature');
+    if (typeof tx.slot !== 'bigint' || tx.slot < 0n) throw workerConfigInvalid(`${at}.slot`, 'expected a non-negative bigint');
+    if (!Array.isArray(tx.logs) || !tx.logs.every(line => typeof line === 'string')) throw workerConfigInvalid(`${at}.logs`, 'expected an array of strings');
+    if (!('err' in tx)) throw workerConfigInvalid(`${at}.err`, 'is required: null for a successful transaction, the error otherwise');
+    if (tx.commitment !== undefined && tx.commitment !== 'confirmed' && tx.commitment !== 'finalized') throw workerConfigInvalid(`${at}.commitment`, 'expected confirmed or finalized');
 }

@@ -24,7 +24,7 @@ import { asError, emitSafely } from '../runtime/events';
 import { backoffDelayMs, type BackoffPolicy, createWakeup, DEFAULT_RECONNECT_BACKOFF, sleep } from '../runtime/time';
 import { extractProgramEvents } from './decoder';
 import { contiguousFinalizedPrefix, type HistoryEntry, listHistorySince } from './history';
-import { type InboxContext, recordObservedEvents, recordTruncatedTransaction, transitionEvent } from './inbox';
+import { type InboxContext, type ObservedPayload, recordObservedEvents, recordTruncatedTransaction, transitionEvent } from './inbox';
 
 /**
  * The RPC methods ingestion needs.
@@ -129,6 +129,30 @@ export interface Ingestion {
      * letter); reports `truncated` when the node's logs are still cut (nothing recorded then).
      */
     reprocessTransaction(signature: string): Promise<{ events: number; truncated: boolean }>;
+    /** Records the events of transactions observed elsewhere, in batches (see {@link ObservedTransaction}). */
+    ingestTransactions(transactions: readonly ObservedTransaction[]): Promise<{ events: number; truncated: number }>;
+}
+
+/**
+ * A transaction seen by another source than the worker's own RPC ingestion: a webhook, a
+ * Geyser stream, a file of historical transactions.
+ *
+ * @example
+ * ```ts
+ * const tx: ObservedTransaction = { signature, slot: BigInt(body.slot), logs: body.meta.logMessages, err: body.meta.err };
+ * ```
+ */
+export interface ObservedTransaction {
+    /** The transaction signature (base58). */
+    readonly signature: string;
+    /** The slot it landed in. */
+    readonly slot: bigint;
+    /** Its log messages (`meta.logMessages`). */
+    readonly logs: readonly string[];
+    /** Its error as the RPC reports it (`meta.err`): null when it succeeded. A failed transaction's events are ignored (its effects were rolled back). */
+    readonly err: unknown;
+    /** How final it is (default `confirmed`); the worker's finality tracker takes it from there. */
+    readonly commitment?: 'confirmed' | 'finalized';
 }
 
 interface Processed {
@@ -168,6 +192,35 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         if (chainSlot === null || slot > chainSlot) chainSlot = slot;
     }
 
+    /**
+     * Records the events in the logs of successful transactions, with one batch of store calls
+     * for all of them; returns each transaction's event keys and how many were truncated.
+     */
+    async function processTransactions(
+        transactions: readonly { signature: string; slot: bigint; logs: readonly string[] }[],
+        commitment: 'confirmed' | 'finalized',
+        source: 'live' | 'backfill',
+    ): Promise<{ keys: EventKey[][]; truncated: number }> {
+        const payloads: ObservedPayload[] = [];
+        const keys: EventKey[][] = [];
+        let truncatedCount = 0;
+        for (const { signature, slot, logs } of transactions) {
+            const { events, truncated } = extractProgramEvents(logs, ctx.programAddress);
+            if (truncated) {
+                // Even the node's copy lost lines: record what is there (the numbering of a prefix is
+                // stable) and dead-letter the transaction, so that nobody silently misses its tail.
+                truncatedCount++;
+                emitSafely(ctx.events, 'ingest:truncated', { signature });
+                await recordTruncatedTransaction(ctx, { signature, slot });
+            }
+            const mine = events.map(e => ({ signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex }));
+            mine.forEach((key, i) => payloads.push({ ...key, slot, raw: events[i]!.base64 }));
+            keys.push(mine);
+        }
+        await recordObservedEvents(ctx, payloads, commitment, source);
+        return { keys, truncated: truncatedCount };
+    }
+
     async function processLogs(
         signature: string,
         slot: bigint,
@@ -175,16 +228,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         commitment: 'confirmed' | 'finalized',
         source: 'live' | 'backfill',
     ): Promise<EventKey[]> {
-        const { events, truncated } = extractProgramEvents(logs, ctx.programAddress);
-        if (truncated) {
-            // Even the node's copy lost lines: record what is there (the numbering of a prefix is
-            // stable) and dead-letter the transaction, so that nobody silently misses its tail.
-            emitSafely(ctx.events, 'ingest:truncated', { signature });
-            await recordTruncatedTransaction(ctx, { signature, slot });
-        }
-        const keys: EventKey[] = events.map(e => ({ signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex }));
-        await recordObservedEvents(ctx, events.map((e, i) => ({ ...keys[i]!, slot, raw: e.base64 })), commitment, source);
-        return keys;
+        return (await processTransactions([{ signature, slot, logs }], commitment, source)).keys[0]!;
     }
 
     /** Fetches a transaction's complete logs; null when the node does not have it (yet). */
@@ -401,6 +445,19 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
     }
 
     return {
+        async ingestTransactions(transactions) {
+            let events = 0;
+            let truncated = 0;
+            for (const commitment of ['confirmed', 'finalized'] as const) {
+                const mine = transactions.filter(tx => (tx.commitment ?? 'confirmed') === commitment && (tx.err === null || tx.err === undefined));
+                if (mine.length === 0) continue;
+                for (const tx of mine) seeSlot(tx.slot);
+                const result = await processTransactions(mine, commitment, 'live');
+                events += result.keys.reduce((n, k) => n + k.length, 0);
+                truncated += result.truncated;
+            }
+            return { events, truncated };
+        },
         async reprocessTransaction(signature) {
             const tx = await fetchLogs(signature);
             if (tx === null) throw transactionUnavailable(signature, 'the node does not return it');

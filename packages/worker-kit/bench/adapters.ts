@@ -1,0 +1,114 @@
+/**
+ * The four store adapters for the worker benchmarks, each over throwaway data: memory; PGlite
+ * (embedded default, data directory in the OS temp dir); PostgreSQL (RAFFLE_TEST_DATABASE_URL,
+ * default postgres://postgres@127.0.0.1:5432/test, in a throwaway schema); Redis
+ * (RAFFLE_TEST_REDIS_URL, default redis://127.0.0.1:6379, under a throwaway key prefix).
+ * PostgreSQL and Redis are skipped with a message when unreachable.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+import { type WorkerStore, createMemoryWorkerStore, createPgliteWorkerStore, createPostgresWorkerStore, createRedisWorkerStore } from '../src/index';
+
+const DATABASE_URL = process.env.RAFFLE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.RAFFLE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** One adapter under benchmark. */
+export interface BenchAdapter {
+    readonly name: 'memory' | 'pglite' | 'postgres' | 'redis';
+    /** A fresh store over empty data (call `ready()`); `label` tells runs of one adapter apart. */
+    open(label: string): WorkerStore;
+}
+
+async function reachable(what: string, check: () => Promise<unknown>): Promise<boolean> {
+    try {
+        await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
+        return true;
+    } catch (e) {
+        console.warn(`${what} skipped: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+    }
+}
+
+/**
+ * The adapters reachable on this machine, and a cleanup that removes every schema, key and
+ * directory they created.
+ */
+export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; cleanup: () => Promise<void> }> {
+    const tag = randomBytes(4).toString('hex');
+    const schemas: string[] = [];
+    const dirs: string[] = [];
+    const prefixes: string[] = [];
+    const adapters: BenchAdapter[] = [
+        { name: 'memory', open: () => createMemoryWorkerStore() },
+        {
+            name: 'pglite',
+            open: () => {
+                const dataDir = mkdtempSync(join(tmpdir(), 'raffle-bench-pglite-'));
+                dirs.push(dataDir);
+                return createPgliteWorkerStore({ dataDir });
+            },
+        },
+    ];
+    const pgUp = await reachable('postgres', async () => {
+        const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
+        await c.connect();
+        await c.end();
+    });
+    if (pgUp) {
+        adapters.push({
+            name: 'postgres',
+            open: label => {
+                const schema = `wk_bench_${tag}_${label.replace(/[^a-z0-9_]/gi, '_')}`;
+                schemas.push(schema);
+                return createPostgresWorkerStore({ connectionString: DATABASE_URL, schema });
+            },
+        });
+    }
+    const redisUp = await reachable('redis', async () => {
+        const c = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        try {
+            await c.connect();
+        } finally {
+            c.disconnect();
+        }
+    });
+    if (redisUp) {
+        adapters.push({
+            name: 'redis',
+            open: label => {
+                const keyPrefix = `raffle-bench:${tag}:${label}:`;
+                prefixes.push(keyPrefix);
+                return createRedisWorkerStore({ url: REDIS_URL, keyPrefix });
+            },
+        });
+    }
+    async function cleanup(): Promise<void> {
+        if (schemas.length > 0) {
+            const c = new pg.Client({ connectionString: DATABASE_URL });
+            await c.connect();
+            for (const schema of schemas) await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            await c.end();
+        }
+        if (prefixes.length > 0) {
+            const c = new Redis(REDIS_URL);
+            for (const prefix of prefixes) {
+                let cursor = '0';
+                for (let i = 0; i < 100_000; i++) {
+                    const [next, keys] = await c.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+                    if (keys.length > 0) await c.del(...keys);
+                    cursor = next;
+                    if (cursor === '0') break;
+                }
+            }
+            await c.quit();
+        }
+        for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
+    return { adapters, cleanup };
+}

@@ -1,0 +1,163 @@
+/**
+ * Worker ingestion throughput per adapter: decode + persist + handler, end to end through the
+ * worker's own code, as events per second and as a ratio against decoding alone (the CPU-only
+ * ceiling) measured in the same run.
+ *
+ *     pnpm bench ingest        (BENCH_EVENTS=20000 to change the events per adapter)
+ *
+ * The logs are real: 100 `update_config` transactions with 10 instructions each run on the
+ * reference program in `@raffle/localnet` (LiteSVM), so each carries 10 `ConfigUpdated`
+ * events. The benchmark hands them to `worker.ingestTransactions` (as a webhook or a Geyser
+ * stream would) in batches of 100 transactions, several batches in flight, each round under
+ * fresh signatures so that every event is new. The worker (`role: 'jobs-only'`, so no RPC on
+ * the hot path) extracts and decodes the events, records them in the inbox, enqueues one
+ * handler job per event, claims the jobs, reads the events back, runs the handler (a counter)
+ * and completes the jobs. The clock stops when the handler has run for every event.
+ *
+ * Targets (issue 8): >= 100,000 events/s in memory, >= 10,000 events/s on PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+
+import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { startLocalnet } from '@raffle/localnet';
+import {
+    appendTransactionMessageInstructions,
+    createSolanaRpc,
+    createSolanaRpcSubscriptions,
+    createTransactionMessage,
+    getBase58Decoder,
+    getBase64EncodedWireTransaction,
+    getSignatureFromTransaction,
+    pipe,
+    setTransactionMessageFeePayerSigner,
+    setTransactionMessageLifetimeUsingBlockhash,
+    signTransactionMessageWithSigners,
+} from '@solana/kit';
+
+import { createEventDecoder, createWorker, extractProgramEvents, type ObservedTransaction } from '../src/index';
+import { benchAdapters } from './adapters';
+
+const EVENTS = Math.max(1_000, Number(process.env.BENCH_EVENTS ?? 20_000));
+const TX_PER_BATCH = 100;
+const IN_FLIGHT = 4;
+
+// -- real logs ---------------------------------------------------------------------------------
+
+const net = await startLocalnet({ rpcPort: 0, slotIntervalMs: null, confirmationLag: 0, finalizationLag: 0, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
+const rpc = createSolanaRpc(net.rpcUrl);
+const rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
+const f = net.fixtures!;
+const templates: { logs: readonly string[]; slot: bigint }[] = [];
+for (let t = 0; t < 100; t++) {
+    const ixs = Array.from({ length: 10 }, (_, i) =>
+        getUpdateConfigInstruction({
+            admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null, drawCommitment: null,
+            settleAuthority: null, treasury: null, feeBps: (t * 10 + i) % 1000, mrftMint: null, paused: null,
+        }),
+    );
+    const { value: blockhash } = await rpc.getLatestBlockhash().send();
+    const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
+        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+        m => appendTransactionMessageInstructions(ixs, m),
+    );
+    const tx = await signTransactionMessageWithSigners(message);
+    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
+    const fetched = await rpc.getTransaction(getSignatureFromTransaction(tx), { encoding: 'json', maxSupportedTransactionVersion: 0 }).send();
+    const logs = fetched?.meta?.logMessages;
+    if (!fetched || !logs || extractProgramEvents(logs, f.programAddress).events.length !== 10) throw new Error('the template transaction did not log 10 events');
+    templates.push({ logs, slot: BigInt(fetched.slot) });
+}
+const eventsPerTx = 10;
+const base58 = getBase58Decoder();
+/** A fresh, valid-looking signature (64 random bytes, base58). */
+const freshSignature = () => base58.decode(randomBytes(64));
+
+// -- baseline: decoding alone --------------------------------------------------------------------
+
+const decoder = createEventDecoder(RWA_RAFFLE_EVENTS);
+function decodeOnlyPerSecond(): number {
+    const rounds = Math.ceil(EVENTS / (templates.length * eventsPerTx));
+    let n = 0;
+    const t0 = performance.now();
+    for (let r = 0; r < rounds; r++) {
+        for (const { logs } of templates) {
+            for (const e of extractProgramEvents(logs, f.programAddress).events) {
+                if (decoder.decode(e.base64).kind === 'decoded') n++;
+            }
+        }
+    }
+    return n / ((performance.now() - t0) / 1000);
+}
+decodeOnlyPerSecond(); // warm-up
+const baseline = decodeOnlyPerSecond();
+
+// -- the worker, per adapter ----------------------------------------------------------------------
+
+const { adapters, cleanup } = await benchAdapters();
+const rows: { adapter: string; events: number; seconds: number; perSecond: number }[] = [];
+try {
+    for (const adapter of adapters) {
+        const store = adapter.open('ingest');
+        await store.ready();
+        const worker = createWorker({
+            rpc,
+            rpcSubscriptions,
+            store,
+            programAddress: f.programAddress,
+            decoder: RWA_RAFFLE_EVENTS,
+            role: 'jobs-only',
+            concurrency: 1_000,
+            pollMs: 5,
+            retry: { inProcessRetries: 0 },
+        });
+        let handled = 0;
+        let resolveAll!: () => void;
+        const all = new Promise<void>(resolve => (resolveAll = resolve));
+        const target = Math.ceil(EVENTS / (TX_PER_BATCH * eventsPerTx)) * TX_PER_BATCH * eventsPerTx;
+        worker.handle('ConfigUpdated', 'count', () => {
+            if (++handled === target) resolveAll();
+        });
+        const failures: Error[] = [];
+        worker.events.on('handler:failed', ({ error }) => failures.push(error));
+        worker.events.on('worker:error', ({ error }) => failures.push(error));
+        await worker.start();
+        const batches: ObservedTransaction[][] = [];
+        for (let b = 0; b < target / (TX_PER_BATCH * eventsPerTx); b++) {
+            batches.push(Array.from({ length: TX_PER_BATCH }, (_, i) => ({ ...templates[i % templates.length]!, signature: freshSignature(), err: null })));
+        }
+        const t0 = performance.now();
+        let next = 0;
+        await Promise.all(
+            Array.from({ length: IN_FLIGHT }, async () => {
+                while (next < batches.length) await worker.ingestTransactions(batches[next++]!);
+            }),
+        );
+        const timeout = setTimeout(() => failures.push(new Error(`timed out with ${handled}/${target} handled`)), 120_000);
+        await Promise.race([all, new Promise<void>(resolve => setInterval(() => failures.length > 0 && resolve(), 100).unref())]);
+        clearTimeout(timeout);
+        const seconds = (performance.now() - t0) / 1000;
+        await worker.stop();
+        await store.close();
+        if (failures.length > 0) throw new Error(`${adapter.name}: ${failures[0]!.message}`);
+        rows.push({ adapter: adapter.name, events: target, seconds, perSecond: target / seconds });
+    }
+} finally {
+    await cleanup();
+    await net.stop();
+}
+
+const targets: Record<string, number> = { memory: 100_000, postgres: 10_000 };
+console.table([
+    { task: 'decode only (baseline)', 'events/s': Math.round(baseline), events: '-', seconds: '-', 'vs decode only': '1.000x', target: '-' },
+    ...rows.map(r => ({
+        task: `worker, ${r.adapter}`,
+        'events/s': Math.round(r.perSecond),
+        events: r.events,
+        seconds: r.seconds.toFixed(2),
+        'vs decode only': `${(r.perSecond / baseline).toFixed(3)}x`,
+        target: targets[r.adapter] ? `>= ${targets[r.adapter]!.toLocaleString('en-US')}: ${r.perSecond >= targets[r.adapter]! ? 'met' : 'NOT met'}` : '-',
+    })),
+]);
+process.exit(0);

@@ -1,0 +1,150 @@
+/**
+ * `worker.ingestTransactions`: transactions delivered by another source (webhook, Geyser) are
+ * recorded once, with the worker's own ingestion finding the same events later and doing
+ * nothing more. Real logs from the reference program on `@raffle/localnet`.
+ */
+import { RAFFLE_ERROR__INVALID_ARGUMENT, RAFFLE_ERROR__WORKER__STATE_INVALID, isRaffleError } from '@raffle/errors';
+import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { type Localnet, startLocalnet } from '@raffle/localnet';
+import {
+    appendTransactionMessageInstructions,
+    createSolanaRpc,
+    createSolanaRpcSubscriptions,
+    createTransactionMessage,
+    getBase64EncodedWireTransaction,
+    getSignatureFromTransaction,
+    pipe,
+    setTransactionMessageFeePayerSigner,
+    setTransactionMessageLifetimeUsingBlockhash,
+    signTransactionMessageWithSigners,
+} from '@solana/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createMemoryWorkerStore } from '../../store/memory';
+import { createWorker } from '../../worker';
+
+let net: Localnet;
+let rpc: ReturnType<typeof createSolanaRpc>;
+let rpcSubscriptions: ReturnType<typeof createSolanaRpcSubscriptions>;
+
+beforeAll(async () => {
+    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
+    rpc = createSolanaRpc(net.rpcUrl);
+    rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
+});
+afterAll(async () => {
+    await net?.stop();
+});
+
+/** Sends one transaction with `fees.length` update_config instructions; returns what a webhook would deliver. */
+async function sendConfigUpdates(fees: number[]): Promise<{ signature: string; slot: bigint; logs: readonly string[]; err: unknown }> {
+    const f = net.fixtures!;
+    const ixs = fees.map(feeBps =>
+        getUpdateConfigInstruction({
+            admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null, drawCommitment: null,
+            settleAuthority: null, treasury: null, feeBps, mrftMint: null, paused: null,
+        }),
+    );
+    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+    const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
+        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+        m => appendTransactionMessageInstructions(ixs, m),
+    );
+    const tx = await signTransactionMessageWithSigners(message);
+    const signature = getSignatureFromTransaction(tx);
+    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
+    for (let i = 0; i < 500; i++) {
+        const fetched = await rpc.getTransaction(signature, { commitment: 'confirmed', encoding: 'json', maxSupportedTransactionVersion: 0 }).send();
+        if (fetched) return { signature, slot: BigInt(fetched.slot), logs: fetched.meta!.logMessages!, err: fetched.meta!.err };
+        await new Promise(r => setTimeout(r, 10));
+    }
+    throw new Error('transaction not confirmed');
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!check()) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise(r => setTimeout(r, 20));
+    }
+}
+
+describe('worker.ingestTransactions', () => {
+    it('records pushed transactions once; the worker’s own ingestion then adds nothing; failed transactions are ignored', async () => {
+        const store = createMemoryWorkerStore();
+        // Live ingestion off and backfill rare: the pushed copy arrives first.
+        const worker = createWorker({
+            rpc, rpcSubscriptions, store, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS, pollMs: 10,
+            ingestion: { disableLive: true, backfillIntervalMs: 60_000, startFrom: 'latest' },
+        });
+        const seen: { signature: string; fee: number; eventIndex: number; instructionIndex: number }[] = [];
+        worker.handle('ConfigUpdated', 'record', ({ event }) =>
+            void seen.push({ signature: event.signature, fee: event.data.feeBps, eventIndex: event.eventIndex, instructionIndex: event.instructionIndex }),
+        );
+        const backfilled = new Promise(r => worker.events.once('ingest:backfilled', r));
+        await worker.start();
+        await backfilled; // the cursor now points at the newest transaction before ours
+        try {
+            const pushed = await sendConfigUpdates([501, 502, 503]);
+            const result = await worker.ingestTransactions([pushed, { ...pushed }]);
+            expect(result).toEqual({ events: 6, truncated: 0 });
+            await until(() => seen.length >= 3);
+            expect(seen.map(s => [s.fee, s.instructionIndex, s.eventIndex])).toEqual([
+                [501, 0, 0],
+                [502, 1, 0],
+                [503, 2, 0],
+            ]);
+            // A failed transaction's events were rolled back: never recorded.
+            const failedCopy = { ...(await sendConfigUpdates([504])), err: { InstructionError: [0, 'Custom'] } };
+            expect(await worker.ingestTransactions([failedCopy])).toEqual({ events: 0, truncated: 0 });
+            // The worker's own backfill finds the same transactions: nothing is delivered twice.
+            await worker.stop();
+            const again = createWorker({
+                rpc, rpcSubscriptions, store, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS, pollMs: 10,
+                ingestion: { disableLive: true, backfillIntervalMs: 50 },
+            });
+            again.handle('ConfigUpdated', 'record', ({ event }) =>
+                void seen.push({ signature: event.signature, fee: event.data.feeBps, eventIndex: event.eventIndex, instructionIndex: event.instructionIndex }),
+            );
+            const cursorPassed = new Promise<void>(resolve =>
+                again.events.on('cursor:advanced', ({ signature }) => signature === failedCopy.signature && resolve()),
+            );
+            await again.start();
+            await cursorPassed;
+            await new Promise(r => setTimeout(r, 100));
+            await again.stop();
+            expect(seen.filter(s => s.signature === pushed.signature)).toHaveLength(3);
+            // The backfill recorded the (actually successful) 504 transaction itself, once.
+            expect(seen.filter(s => s.signature === failedCopy.signature).map(s => s.fee)).toEqual([504]);
+        } finally {
+            await worker.stop();
+        }
+    });
+
+    it('rejects hostile input with typed errors and refuses after stop', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = createWorker({ rpc, rpcSubscriptions, store, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS, role: 'jobs-only' });
+        const good = { signature: '5'.repeat(88), slot: 1n, logs: [], err: null };
+        const bad: unknown[] = [
+            [{ ...good, signature: 'not base58 0OIl' }],
+            [{ ...good, slot: 1 }],
+            [{ ...good, slot: -1n }],
+            [{ ...good, logs: [1] }],
+            [{ signature: good.signature, slot: 1n, logs: [] }],
+            [{ ...good, commitment: 'processed' }],
+            [null],
+            'x',
+        ];
+        for (const input of bad) {
+            const error = await worker.ingestTransactions(input as never).catch((e: unknown) => e);
+            expect(isRaffleError(error, RAFFLE_ERROR__INVALID_ARGUMENT), String(error)).toBe(true);
+        }
+        expect(await worker.ingestTransactions([good])).toEqual({ events: 0, truncated: 0 });
+        await worker.start();
+        await worker.stop();
+        const error = await worker.ingestTransactions([good]).catch((e: unknown) => e);
+        expect(isRaffleError(error, RAFFLE_ERROR__WORKER__STATE_INVALID)).toBe(true);
+    });
+});
