@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: runs every benchmark (`packages/*/bench/*.bench.ts`) one after the other, each
+ * `pnpm bench`: runs every benchmark (`packages/<package>/bench/*.bench.ts`) one after the other, each
  * in its own process so they do not disturb each other. Every benchmark prints ratios against
  * a baseline measured in the same run; record the figures in docs/benchmarks.md.
  *

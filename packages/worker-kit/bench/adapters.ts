@@ -3,7 +3,8 @@
  * (embedded default, data directory in the OS temp dir); PostgreSQL (RAFFLE_TEST_DATABASE_URL,
  * default postgres://postgres@127.0.0.1:5432/test, in a throwaway schema); Redis
  * (RAFFLE_TEST_REDIS_URL, default redis://127.0.0.1:6379, under a throwaway key prefix).
- * PostgreSQL and Redis are skipped with a message when unreachable.
+ * PostgreSQL and Redis are skipped with a message when unreachable. `BENCH_ADAPTERS=memory,postgres`
+ * limits a run to some of them.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -110,5 +111,6 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
         }
         for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
-    return { adapters, cleanup };
+    const only = process.env.BENCH_ADAPTERS?.split(',').map(a => a.trim());
+    return { adapters: only ? adapters.filter(a => only.includes(a.name)) : adapters, cleanup };
 }

@@ -182,6 +182,12 @@ function bytesFromBase64(base64: string): Uint8Array | null {
     return new Uint8Array(Buffer.from(base64, 'base64'));
 }
 
+/** A table entry with its decoder, built on first use and kept. */
+interface Entry {
+    readonly definition: EventDefinition<unknown>;
+    decoder: Decoder<unknown> | null;
+}
+
 function startsWith(bytes: ReadonlyUint8Array, prefix: ReadonlyUint8Array): boolean {
     if (bytes.length < prefix.length) return false;
     for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
@@ -189,7 +195,9 @@ function startsWith(bytes: ReadonlyUint8Array, prefix: ReadonlyUint8Array): bool
 }
 
 /**
- * Creates an {@link EventDecoder} from a table such as `RWA_RAFFLE_EVENTS`.
+ * Creates an {@link EventDecoder} from a table such as `RWA_RAFFLE_EVENTS`. Each event's decoder
+ * (`getDecoder()`) is built on first use and kept: building a kit struct decoder costs more than
+ * decoding an event with it.
  *
  * @param table - the program's events
  * @returns a decoder that never throws
@@ -200,17 +208,19 @@ function startsWith(bytes: ReadonlyUint8Array, prefix: ReadonlyUint8Array): bool
  * ```
  */
 export function createEventDecoder<TTable extends EventDecoderTable>(table: TTable): EventDecoder<TTable> {
-    const definitions = Object.values(table);
+    const entries: Entry[] = Object.values(table).map(definition => ({ definition, decoder: null }));
     return {
         table,
         names: Object.keys(table) as (keyof TTable & string)[],
         decode(base64) {
             const bytes = bytesFromBase64(base64);
             if (bytes === null) return { kind: 'malformed', name: null, reason: 'the payload is not base64' };
-            for (const definition of definitions) {
+            for (const entry of entries) {
+                const definition = entry.definition;
                 if (!startsWith(bytes, definition.discriminator)) continue;
                 try {
-                    const [data, read] = definition.getDecoder().read(bytes, 0);
+                    const decoder = entry.decoder ?? (entry.decoder = definition.getDecoder());
+                    const [data, read] = decoder.read(bytes, 0);
                     if (read !== bytes.length) {
                         return { kind: 'malformed', name: definition.name, reason: `${bytes.length - read} trailing byte(s)` };
                     }
