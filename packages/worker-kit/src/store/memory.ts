@@ -85,6 +85,48 @@ function compareText(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Claim order: `runAt`, then id (bytewise). */
+function claimOrder(a: { runAt: number; id: string }, b: { runAt: number; id: string }): number {
+    return a.runAt - b.runAt || compareText(a.id, b.id);
+}
+
+/** A binary min-heap of pending jobs in claim order: O(log n) to add and to take the first. */
+class PendingHeap {
+    readonly #items: { runAt: number; id: string }[] = [];
+
+    push(item: { runAt: number; id: string }): void {
+        const a = this.#items;
+        a.push(item);
+        for (let i = a.length - 1; i > 0; ) {
+            const parent = (i - 1) >> 1;
+            if (claimOrder(a[i]!, a[parent]!) >= 0) break;
+            [a[i], a[parent]] = [a[parent]!, a[i]!];
+            i = parent;
+        }
+    }
+
+    peek(): { runAt: number; id: string } | undefined {
+        return this.#items[0];
+    }
+
+    pop(): void {
+        const a = this.#items;
+        const last = a.pop();
+        if (a.length === 0 || last === undefined) return;
+        a[0] = last;
+        for (let i = 0; ; ) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let m = i;
+            if (l < a.length && claimOrder(a[l]!, a[m]!) < 0) m = l;
+            if (r < a.length && claimOrder(a[r]!, a[m]!) < 0) m = r;
+            if (m === i) break;
+            [a[i], a[m]] = [a[m]!, a[i]!];
+            i = m;
+        }
+    }
+}
+
 /**
  * Creates an in-memory worker store. Use it in tests and examples; use the PGlite store
  * ({@link createPgliteWorkerStore}) when state must survive a restart.
@@ -113,8 +155,8 @@ class MemoryWorkerStore implements WorkerStore {
     readonly #events = new Map<string, StoredEvent>();
     readonly #effects = new Map<string, StoredEffect>();
     readonly #jobs = new Map<string, StoredJob>();
-    /** Ids of pending and running jobs per queue. */
-    readonly #active = new Map<string, Set<string>>();
+    /** Per queue: pending jobs in claim order (a heap) and the ids of running jobs. */
+    readonly #queues = new Map<string, { pending: PendingHeap; running: Set<string> }>();
     readonly #leases = new Map<string, Stored<LeaseRecord>>();
     readonly #audit: StoredAudit[] = [];
 
@@ -338,10 +380,17 @@ class MemoryWorkerStore implements WorkerStore {
         return { ...j, payload: fromJson(j.payload) };
     }
 
-    #activeSet(queue: string): Set<string> {
-        let set = this.#active.get(queue);
-        if (!set) this.#active.set(queue, (set = new Set()));
-        return set;
+    #queue(name: string): { pending: PendingHeap; running: Set<string> } {
+        let q = this.#queues.get(name);
+        if (!q) this.#queues.set(name, (q = { pending: new PendingHeap(), running: new Set() }));
+        return q;
+    }
+
+    /** Makes a job pending (it must not be running any more). */
+    #toPending(j: StoredJob): void {
+        const q = this.#queue(j.queue);
+        q.running.delete(j.id);
+        q.pending.push({ runAt: j.runAt, id: j.id });
     }
 
     #insertJob(checked: CheckedJob, now: number): EnqueueJobResult {
@@ -360,7 +409,7 @@ class MemoryWorkerStore implements WorkerStore {
             finishedAt: null,
         };
         this.#jobs.set(j.id, j);
-        this.#activeSet(j.queue).add(j.id);
+        this.#toPending(j);
         return { created: true, job: this.#job(j) };
     }
 
@@ -398,30 +447,52 @@ class MemoryWorkerStore implements WorkerStore {
         const limit = checkLimit(input.limit);
         const leaseMs = checkPositive('leaseMs', input.leaseMs);
         const now = this.#now(input.now);
-        const active = this.#activeSet(queue);
-        const due: StoredJob[] = [];
-        for (const id of active) {
+        const q = this.#queue(queue);
+        // Expired leases (their owner crashed): taken over, or dead when out of attempts.
+        const expired: StoredJob[] = [];
+        for (const id of q.running) {
             const j = this.#jobs.get(id)!;
-            if (j.status === 'pending' && j.runAt <= now) due.push(j);
-            else if (j.status === 'running' && j.leaseExpiresAt !== null && j.leaseExpiresAt <= now) {
-                if (j.attempts >= j.maxAttempts) {
-                    Object.assign(j, {
-                        status: 'dead',
-                        leaseOwner: null,
-                        leaseExpiresAt: null,
-                        lastError: j.lastError ?? 'lease expired',
-                        updatedAt: now,
-                        finishedAt: now,
-                    });
-                    active.delete(id);
-                } else due.push(j);
+            if (j.leaseExpiresAt === null || j.leaseExpiresAt > now) continue;
+            if (j.attempts >= j.maxAttempts) {
+                Object.assign(j, { status: 'dead', leaseOwner: null, leaseExpiresAt: null, lastError: j.lastError ?? 'lease expired', updatedAt: now, finishedAt: now });
+                q.running.delete(id);
+            } else expired.push(j);
+        }
+        expired.sort(claimOrder);
+        // Merge them with the due pending jobs, in claim order.
+        const claimed: StoredJob[] = [];
+        let e = 0;
+        while (claimed.length < limit) {
+            const top = this.#duePending(q.pending, now);
+            const next = expired[e];
+            if (!top && !next) break;
+            if (next && (!top || claimOrder(next, top) < 0)) {
+                claimed.push(next);
+                e++;
+            } else {
+                q.pending.pop();
+                claimed.push(top!);
+                q.running.add(top!.id);
             }
         }
-        due.sort((a, b) => a.runAt - b.runAt || compareText(a.id, b.id));
-        return due.slice(0, limit).map(j => {
+        return claimed.map(j => {
             Object.assign(j, { status: 'running', leaseOwner: owner, leaseExpiresAt: now + leaseMs, attempts: j.attempts + 1, updatedAt: now });
             return this.#job(j);
         });
+    }
+
+    /** The first pending job of a heap if it is due (stale heap entries are dropped). */
+    #duePending(heap: PendingHeap, now: number): StoredJob | null {
+        for (;;) {
+            const entry = heap.peek();
+            if (!entry) return null;
+            const j = this.#jobs.get(entry.id);
+            if (!j || j.status !== 'pending' || j.runAt !== entry.runAt) {
+                heap.pop();
+                continue;
+            }
+            return j.runAt <= now ? j : null;
+        }
     }
 
     #held(id: string, owner: string): StoredJob | null {
@@ -445,7 +516,7 @@ class MemoryWorkerStore implements WorkerStore {
         const j = this.#held(id, owner);
         if (!j) return false;
         Object.assign(j, { status: 'completed', leaseOwner: null, leaseExpiresAt: null, updatedAt: now, finishedAt: now });
-        this.#activeSet(j.queue).delete(id);
+        this.#queue(j.queue).running.delete(id);
         return true;
     }
 
@@ -472,6 +543,7 @@ class MemoryWorkerStore implements WorkerStore {
         const j = this.#held(id, owner);
         if (!j) return false;
         Object.assign(j, { status: 'pending', runAt: now, attempts: Math.max(0, j.attempts - 1), leaseOwner: null, leaseExpiresAt: null, updatedAt: now });
+        this.#toPending(j);
         return true;
     }
 
@@ -489,11 +561,12 @@ class MemoryWorkerStore implements WorkerStore {
         }
         if (input.unrecoverable === true || j.attempts >= j.maxAttempts) {
             Object.assign(j, { status: 'dead', leaseOwner: null, leaseExpiresAt: null, lastError: error, updatedAt: now, finishedAt: now });
-            this.#activeSet(j.queue).delete(id);
+            this.#queue(j.queue).running.delete(id);
             return { outcome: 'dead', job: this.#job(j) };
         }
         const runAt = now + (delay ?? backoffDelay(j.attempts, this.#options.backoff));
         Object.assign(j, { status: 'pending', runAt, leaseOwner: null, leaseExpiresAt: null, lastError: error, updatedAt: now });
+        this.#toPending(j);
         return { outcome: 'retry', job: this.#job(j) };
     }
 
@@ -516,7 +589,7 @@ class MemoryWorkerStore implements WorkerStore {
         const j = this.#jobs.get(id);
         if (!j || j.status !== 'dead') return null;
         Object.assign(j, { status: 'pending', runAt, attempts: 0, updatedAt: now, finishedAt: null });
-        this.#activeSet(j.queue).add(id);
+        this.#toPending(j);
         return this.#job(j);
     }
 
