@@ -389,10 +389,28 @@ export class SqlWorkerStore implements WorkerStore {
              FROM jsonb_to_recordset($1::jsonb) AS x(ord int, signature text, instruction_index int, event_index int, slot text, name text, data jsonb, commitment text, now bigint), t
              ORDER BY x.ord
              ON CONFLICT DO NOTHING
-             RETURNING ${EVENT_COLS}`,
+             RETURNING signature, instruction_index, event_index, received_at`,
             [rowsJson, null],
         );
-        const inserted = new Map(rows.map(r => [eventMapKey(toEvent(r)), toEvent(r)]));
+        // What was inserted is known: only the database's clock comes back (no payload round trip).
+        const byKey = new Map(checked.map(e => [eventMapKey(e), e]));
+        const inserted = new Map<string, InboxEvent>();
+        for (const r of rows) {
+            const mapKey = eventMapKey({ signature: String(r.signature), instructionIndex: num(r.instruction_index), eventIndex: num(r.event_index) });
+            const e = byKey.get(mapKey)!;
+            const at = num(r.received_at);
+            inserted.set(mapKey, {
+                signature: e.signature,
+                instructionIndex: e.instructionIndex,
+                eventIndex: e.eventIndex,
+                slot: e.slot,
+                name: e.name,
+                data: JSON.parse(e.data) as JsonValue,
+                commitment: e.commitment,
+                receivedAt: at,
+                updatedAt: at,
+            });
+        }
         const missing = checked.filter(e => !inserted.has(eventMapKey(e)));
         const existing = new Map<string, InboxEvent>();
         if (missing.length > 0) for (const e of await this.getEvents(missing)) if (e) existing.set(eventMapKey(e), e);
@@ -558,10 +576,32 @@ export class SqlWorkerStore implements WorkerStore {
              SELECT x.id, x.queue, x.name, x.payload -> 'v', 'pending', coalesce(x.run_at, x.now, t.now), 0, x.max_attempts, coalesce(x.now, t.now), coalesce(x.now, t.now)
              FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id text, queue text, name text, payload jsonb, run_at bigint, max_attempts int, now bigint), t
              ORDER BY x.ord
-             ON CONFLICT DO NOTHING RETURNING ${JOB_COLS}`,
+             ON CONFLICT DO NOTHING RETURNING id, run_at, created_at`,
             [rowsJson, null],
         );
-        const inserted = new Map(rows.map(r => [String(r.id), toJob(r)]));
+        // What was inserted is known: only the database's clock comes back (no payload round trip).
+        const byId = new Map(checked.map(j => [j.id, j]));
+        const inserted = new Map<string, JobRecord>();
+        for (const r of rows) {
+            const j = byId.get(String(r.id))!;
+            const at = num(r.created_at);
+            inserted.set(j.id, {
+                id: j.id,
+                queue: j.queue,
+                name: j.name,
+                payload: JSON.parse(j.payload) as JsonValue,
+                status: 'pending',
+                runAt: num(r.run_at),
+                attempts: 0,
+                maxAttempts: j.maxAttempts,
+                leaseOwner: null,
+                leaseExpiresAt: null,
+                lastError: null,
+                createdAt: at,
+                updatedAt: at,
+                finishedAt: null,
+            });
+        }
         const missing = checked.filter(j => !inserted.has(j.id)).map(j => j.id);
         const existing = new Map<string, JobRecord>();
         if (missing.length > 0) {
