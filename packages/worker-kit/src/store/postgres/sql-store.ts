@@ -393,7 +393,8 @@ export class SqlWorkerStore implements WorkerStore {
             [rowsJson, null],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
-        const byKey = new Map(checked.map(e => [eventMapKey(e), e]));
+        const byKey = new Map<string, CheckedEvent>();
+        for (const e of checked) if (!byKey.has(eventMapKey(e))) byKey.set(eventMapKey(e), e); // the first occurrence was inserted
         const inserted = new Map<string, InboxEvent>();
         for (const r of rows) {
             const mapKey = eventMapKey({ signature: String(r.signature), instructionIndex: num(r.instruction_index), eventIndex: num(r.event_index) });
@@ -580,7 +581,8 @@ export class SqlWorkerStore implements WorkerStore {
             [rowsJson, null],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
-        const byId = new Map(checked.map(j => [j.id, j]));
+        const byId = new Map<string, CheckedJob>();
+        for (const j of checked) if (!byId.has(j.id)) byId.set(j.id, j); // the first occurrence was inserted
         const inserted = new Map<string, JobRecord>();
         for (const r of rows) {
             const j = byId.get(String(r.id))!;
