@@ -9,7 +9,8 @@
  * reference program in `@raffle/localnet` (LiteSVM), so each carries 10 `ConfigUpdated`
  * events. The benchmark hands them to `worker.ingestTransactions` (as a webhook or a Geyser
  * stream would) in batches of 100 transactions, several batches in flight, each round under
- * fresh signatures so that every event is new. The worker (`role: 'jobs-only'`, so no RPC on
+ * fresh signatures so that every event is new. The worker (decoder: the raffle IDL compiled by
+ * `createEventDecoderTableFromIdl`; `role: 'jobs-only'`, so no RPC on
  * the hot path) extracts and decodes the events, records them in the inbox, enqueues one
  * handler job per event, claims the jobs, reads the events back, runs the handler (a counter)
  * and completes the jobs. The clock stops when the handler has run for every event.
@@ -18,8 +19,9 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { getUpdateConfigInstruction, type RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { startLocalnet } from '@raffle/localnet';
+import { rwaRaffleIdl } from '@raffle/program';
 import {
     appendTransactionMessageInstructions,
     createSolanaRpc,
@@ -34,7 +36,7 @@ import {
     signTransactionMessageWithSigners,
 } from '@solana/kit';
 
-import { createEventDecoder, createWorker, extractProgramEvents, type ObservedTransaction } from '../src/index';
+import { createEventDecoder, createEventDecoderTableFromIdl, createWorker, type EventMapOf, extractProgramEvents, type ObservedTransaction } from '../src/index';
 import { benchAdapters } from './adapters';
 
 const EVENTS = Math.max(1_000, Number(process.env.BENCH_EVENTS ?? 20_000));
@@ -76,7 +78,9 @@ const freshSignature = () => base58.decode(randomBytes(64));
 
 // -- baseline: decoding alone --------------------------------------------------------------------
 
-const decoder = createEventDecoder(RWA_RAFFLE_EVENTS);
+// The typed raffle table compiled from the IDL (the fast decoder; see the decode benchmark).
+const table = createEventDecoderTableFromIdl<EventMapOf<typeof RWA_RAFFLE_EVENTS>>(rwaRaffleIdl);
+const decoder = createEventDecoder(table);
 function decodeOnlyPerSecond(): number {
     const rounds = Math.ceil(EVENTS / (templates.length * eventsPerTx));
     let n = 0;
@@ -106,7 +110,7 @@ try {
             rpcSubscriptions,
             store,
             programAddress: f.programAddress,
-            decoder: RWA_RAFFLE_EVENTS,
+            decoder: table,
             role: 'jobs-only',
             concurrency: 1_000,
             pollMs: 5,
