@@ -47,7 +47,8 @@ export type IngestionRpcSubscriptions = RpcSubscriptions<LogsNotificationsApi>;
 
 /**
  * Where ingestion starts when no cursor exists: `latest` (the newest finalized transaction of
- * the program; older history is ignored) or `genesis` (the whole history the node keeps).
+ * the program when ingestion first reaches the RPC node, stored as the cursor before anything is
+ * observed; older history is ignored) or `genesis` (the whole history the node keeps).
  *
  * @example
  * ```ts
@@ -187,6 +188,8 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
     let chainSlot: bigint | null = null;
     let lastBackfillAt: number | null = null;
     let backfilling: Promise<number> | null = null;
+    /** Signatures backfill passes processed, failed passes included (their backoff restarts when they progressed). */
+    let backfillProgress = 0;
 
     function seeSlot(slot: bigint) {
         if (chainSlot === null || slot > chainSlot) chainSlot = slot;
@@ -247,7 +250,8 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         const known = processed.get(entry.signature);
         if (known) {
             if (commitment === 'finalized' && known.commitment === 'confirmed') {
-                for (const key of known.keys) await transitionEvent(ctx, key, 'finalized');
+                // The events of one transaction are independent: one round of store calls, not one per event.
+                await Promise.all(known.keys.map(key => transitionEvent(ctx, key, 'finalized')));
                 known.commitment = 'finalized';
             }
             return true;
@@ -268,16 +272,39 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         if (cursor !== null) return cursor.signature;
         if ((o.startFrom ?? 'latest') === 'genesis') return null;
         const [newest] = await ctx.rpc.getSignaturesForAddress(ctx.programAddress, { commitment: 'finalized', limit: 1 }).send();
-        if (newest === undefined) return null;
+        // No finalized history yet: everything from now on is new. That is stored too (a cursor
+        // without a signature: the whole history), else a later pass would choose a newer "latest"
+        // and skip what happened in between.
         const result = await ctx.store.setCursor({
             name: ctx.cursorName,
-            slot: BigInt(newest.slot),
-            signature: newest.signature,
+            slot: newest === undefined ? 0n : BigInt(newest.slot),
+            signature: newest === undefined ? null : newest.signature,
             expectedVersion: 0,
             ...(fence ? { fence } : {}),
         });
         if (!result.applied && result.reason === 'fenced') throw new FencedError('lost the leader lease');
         return result.cursor?.signature ?? null;
+    }
+
+    /**
+     * Makes where history starts durable before anything is observed, retrying with backoff;
+     * false when stopped or fenced. With `startFrom: 'latest'` a cursor chosen later (e.g. after
+     * the first lookups failed) would be newer than events that happened since the start, and the
+     * backfill would never list them.
+     */
+    async function establishCursor(fence: FenceToken | null, signal: AbortSignal): Promise<boolean> {
+        for (let failures = 0; !signal.aborted; ) {
+            try {
+                await initialCursor(fence);
+                return true;
+            } catch (e) {
+                if (e instanceof FencedError || signal.aborted) return false;
+                failures++;
+                emitSafely(ctx.events, 'worker:error', { scope: 'ingestion', error: asError(e) });
+                await sleep(backoffDelayMs(reconnectBackoff, failures), signal);
+            }
+        }
+        return false;
     }
 
     async function backfillPass(fence: FenceToken | null, signal?: AbortSignal): Promise<number> {
@@ -300,6 +327,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
             if (!(await processEntry(entry, signal))) break;
             if (!before) {
                 count++;
+                backfillProgress++;
                 events += processed.get(entry.signature)?.keys.length ?? 0;
             }
         }
@@ -350,7 +378,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
                 } else if (status.err !== null) target = 'retracted';
                 else if (status.confirmationStatus === 'finalized') target = 'finalized';
                 if (target === null) continue;
-                for (const event of events) if (await transitionEvent(ctx, event, target)) changed++;
+                for (const moved of await Promise.all(events.map(event => transitionEvent(ctx, event, target)))) if (moved) changed++;
                 const p = processed.get(chunk[j]!);
                 if (p && target === 'finalized') p.commitment = 'finalized';
             }
@@ -411,6 +439,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
     async function backfillLoop(fence: FenceToken | null, signal: AbortSignal, fenced: AbortController): Promise<void> {
         let failures = 0;
         while (!signal.aborted) {
+            const progressBefore = backfillProgress;
             try {
                 await backfillOnce(fence, signal);
                 failures = 0;
@@ -421,7 +450,9 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
                     return;
                 }
                 if (signal.aborted) return;
-                failures++;
+                // A pass that processed signatures before a call failed (a flaky RPC, not a dead
+                // one) backs off from the start: else a long gap is crawled at one pass per max delay.
+                failures = backfillProgress === progressBefore ? failures + 1 : 1;
                 emitSafely(ctx.events, 'worker:error', { scope: 'ingestion', error: asError(e) });
                 await sleep(backoffDelayMs(reconnectBackoff, failures), signal);
             }
@@ -473,6 +504,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
             signal.addEventListener('abort', onAbort, { once: true });
             if (signal.aborted) inner.abort();
             try {
+                if (!(await establishCursor(fence, inner.signal))) return;
                 await Promise.all([
                     o.disableLive ? Promise.resolve() : liveLoop(inner.signal),
                     backfillLoop(fence, inner.signal, inner),

@@ -148,15 +148,18 @@ describe('worker on the local cluster', () => {
         await until(() => seen.includes(missed));
     });
 
-    it('retracts an event whose transaction a fork dropped; effects refuse to run for it', async () => {
+    it('retracts an event whose transaction a fork dropped; effects refuse to run for it; finalized-only handlers never saw it', async () => {
+        // Nothing finalizes until the fork happened and was noticed.
         net.control.setCommitmentLags({ finalization: 1_000 });
         const store = createMemoryWorkerStore();
         const worker = makeWorker(store, { ingestion: { forkWindowSlots: 5 } });
         const delivered: string[] = [];
         const retracted: string[] = [];
+        const finalOnly: string[] = [];
         worker.handle('ConfigUpdated', 'record', ({ event }) => void delivered.push(event.signature), {
             onRetracted: ({ event }) => void retracted.push(event.signature),
         });
+        worker.handle('ConfigUpdated', 'final', ({ event }) => void finalOnly.push(event.signature), { commitment: 'finalized' });
         const connected = new Promise(r => worker.events.once('ingest:connected', r));
         await worker.start();
         await connected;
@@ -166,6 +169,18 @@ describe('worker on the local cluster', () => {
         await until(() => retracted.includes(sig));
         const events = await store.listEvents({ commitments: ['retracted'] });
         expect(events.map(e => e.signature)).toContain(sig);
+        // Finality advances again, over the slot of the dropped transaction and past it: a later
+        // event reaches the finalized-only handler; the dropped one never did and never will.
+        net.control.setCommitmentLags({ finalization: 3 });
+        const later = await emitConfigUpdated();
+        await until(() => finalOnly.includes(later));
+        await until(async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === later);
+        expect(finalOnly).not.toContain(sig);
+        expect(await store.getJob(`${later}:0:0:final`)).not.toBeNull();
+        expect(await store.getJob(`${sig}:0:0:final`)).toBeNull();
+        expect((await store.getEvent({ signature: sig, instructionIndex: 0, eventIndex: 0 }))?.commitment).toBe('retracted');
+        expect(finalOnly.filter(s => s === later)).toHaveLength(1);
+        expect(retracted.filter(s => s === sig)).toHaveLength(1);
     });
 
     it('dead-letters payloads the decoder table does not know, with their raw data, and keeps running', async () => {
