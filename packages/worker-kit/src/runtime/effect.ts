@@ -105,6 +105,11 @@ export type SentEffectResolution = 'confirmed' | 'failed' | 'expired' | 'in-doub
  */
 export async function resolveSentEffect(deps: EffectDependencies, effect: EffectRecord): Promise<SentEffectResolution> {
     if (effect.status !== 'sent' || effect.signature === null) return 'in-doubt';
+    // The block height first, then the status: a transaction still in flight can only land in a
+    // block at or below its last valid height, so when the chain was past that height before we
+    // asked for the status, "not found" means "never". In the other order it could land between
+    // the two calls, be taken for expired and be sent a second time.
+    const height = effect.lastValidBlockHeight === null ? null : BigInt(await deps.rpc.getBlockHeight({ commitment: 'confirmed' }).send());
     const { value } = await deps.rpc.getSignatureStatuses([effect.signature as Signature], { searchTransactionHistory: true }).send();
     const status = value[0] ?? null;
     if (status !== null) {
@@ -120,12 +125,9 @@ export async function resolveSentEffect(deps: EffectDependencies, effect: Effect
         }
         return 'in-doubt';
     }
-    if (effect.lastValidBlockHeight !== null) {
-        const height = await deps.rpc.getBlockHeight({ commitment: 'confirmed' }).send();
-        if (BigInt(height) > effect.lastValidBlockHeight) {
-            deps.onResolved?.({ key: effect.key, status: 'expired', signature: effect.signature });
-            return 'expired';
-        }
+    if (height !== null && effect.lastValidBlockHeight !== null && height > effect.lastValidBlockHeight) {
+        deps.onResolved?.({ key: effect.key, status: 'expired', signature: effect.signature });
+        return 'expired';
     }
     return 'in-doubt';
 }

@@ -1,8 +1,10 @@
 /**
  * Leader election over the store's leases with fencing: one replica holds the lease and runs
  * ingestion; it renews the lease every `renewMs`; when a renewal fails (lost or expired) its
- * ingestion is aborted at once. Followers try to acquire the lease every `renewMs` and take over
- * when it lapses. Cursor writes carry the fencing token, so a deposed leader cannot move it.
+ * ingestion is aborted at once. Followers try to acquire the lease every `renewMs`, or sooner when
+ * the current lease expires sooner (a leader that died is replaced about when its lease lapses,
+ * not up to `renewMs` later). Cursor writes carry the fencing token, so a deposed leader cannot
+ * move it.
  *
  * @packageDocumentation
  */
@@ -12,8 +14,8 @@ import { sleep } from './time';
 
 /** Options of {@link runLeaderElection}. */
 export interface LeaderElectionOptions {
-    /** The store (leases). */
-    readonly store: Pick<WorkerStore, 'acquireLease' | 'renewLease' | 'releaseLease'>;
+    /** The store (leases). With `getLease`, a follower wakes up when the current lease expires. */
+    readonly store: Pick<WorkerStore, 'acquireLease' | 'renewLease' | 'releaseLease'> & Partial<Pick<WorkerStore, 'getLease'>>;
     /** The lease's name, e.g. `leader:<program>`. */
     readonly name: string;
     /** This replica's unique id. */
@@ -48,14 +50,22 @@ export async function runLeaderElection(options: LeaderElectionOptions): Promise
     const { store, name, owner, events, signal } = options;
     while (!signal.aborted) {
         let lease: LeaseRecord | null = null;
+        let failed = false;
         try {
             lease = await store.acquireLease({ name, owner, ttlMs });
         } catch (e) {
+            failed = true;
             emitSafely(events, 'worker:error', { scope: 'lease', error: asError(e) });
         }
         if (lease === null || lease.owner !== owner) {
-            await sleep(renewMs, signal);
+            await sleep(failed ? renewMs : await followerDelayMs(store, name, renewMs), signal);
             continue;
+        }
+        if (signal.aborted) {
+            // Stopped while the acquisition was in flight: the abort event has fired already, so
+            // leading now would never end. Hand the lease back at once instead.
+            await store.releaseLease({ name, owner, token: lease.token }).catch(() => false);
+            break;
         }
         const token = lease.token;
         emitSafely(events, 'lease:acquired', { name, owner, token });
@@ -95,5 +105,25 @@ export async function runLeaderElection(options: LeaderElectionOptions): Promise
         // Stopping: hand the lease over at once.
         const released = await store.releaseLease({ name, owner, token }).catch(() => false);
         if (released) emitSafely(events, 'lease:released', { name, owner, token });
+    }
+}
+
+/** Shortest wait of a follower between two attempts (when the lease looks free or expired). */
+const MIN_FOLLOWER_DELAY_MS = 20;
+
+/**
+ * How long a follower that failed to acquire the lease waits: until the current lease expires
+ * (plus a millisecond), at most `renewMs`, at least {@link MIN_FOLLOWER_DELAY_MS}. Without
+ * `getLease`, or when it fails, `renewMs`. Bounded by `renewMs`, so clock skew between this
+ * process and the store costs at most the plain polling delay.
+ */
+async function followerDelayMs(store: LeaderElectionOptions['store'], name: string, renewMs: number): Promise<number> {
+    if (typeof store.getLease !== 'function') return renewMs;
+    try {
+        const current = await store.getLease(name);
+        if (current === null) return Math.min(renewMs, MIN_FOLLOWER_DELAY_MS);
+        return Math.min(renewMs, Math.max(MIN_FOLLOWER_DELAY_MS, current.expiresAt - Date.now() + 1));
+    } catch {
+        return renewMs;
     }
 }
