@@ -78,6 +78,8 @@ export const RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND = 4002;
 export const RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID = 4003;
 /** The worker store's backend failed or returned something impossible. */
 export const RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED = 4004;
+/** Another runner recorded a send for an effect after this runner read it (compare-and-set on the send count). */
+export const RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT = 4005;
 /** A handler name is registered twice for one event. */
 export const RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE = 4100;
 /** An event name is not in the worker's decoder table. */
@@ -161,5 +163,6 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND
     | typeof RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID
     | typeof RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED
+    | typeof RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT
     | typeof RAFFLE_ERROR__INVALID_ARGUMENT
     | typeof RAFFLE_ERROR__INVARIANT_VIOLATION;

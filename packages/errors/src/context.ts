@@ -13,6 +13,7 @@ import type {
     RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND,
     RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID,
     RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED,
+    RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT,
     RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID,
     RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
     RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND,
@@ -84,6 +85,7 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND]: { key: string };
     [RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID]: { key: string; from: string; to: string };
     [RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]: { store: string; detail: string };
+    [RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT]: { key: string; expected: number; actual: number };
     [RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE]: { eventName: string; handlerName: string };
     [RAFFLE_ERROR__WORKER__EVENT_UNKNOWN]: { eventName: string; known: string };
     [RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE]: { signature: string; reason: string };

@@ -66,6 +66,8 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'Effect "$key" is $from and cannot become $to; a terminal effect never changes (use a new key for a new effect).',
     [C.RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]:
         'The $store worker store failed: $detail. Check that the backend is reachable; if it is, this is a bug or a concurrent schema change: please report it.',
+    [C.RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT]:
+        'Effect "$key" was sent by another runner meanwhile (send count $actual, expected $expected): do not send; the next attempt resolves that transaction from the chain.',
     [C.RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE]:
         'A handler named "$handlerName" is already registered for $eventName; handler names are part of idempotency keys and must be unique per event.',
     [C.RAFFLE_ERROR__WORKER__EVENT_UNKNOWN]:

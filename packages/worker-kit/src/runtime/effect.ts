@@ -160,10 +160,15 @@ export async function runEffect(
         // expired: it never landed and cannot land; sending again is safe.
     }
     let sentSignature: string | null = null;
+    // Compare-and-set on the send count: if another runner of this job (its lease expired while
+    // it was still alive) recorded a send since we read the effect, recordSent throws and this
+    // runner never sends; the next attempt resolves the other runner's transaction from the chain.
+    let sends = effect.sendCount;
     try {
         await input.run({
             recordSent: async (signature, lastValidBlockHeight) => {
-                await deps.store.markEffectSent({ key: input.key, signature, lastValidBlockHeight });
+                await deps.store.markEffectSent({ key: input.key, signature, lastValidBlockHeight, expectedSendCount: sends });
+                sends++;
                 sentSignature = signature;
             },
             signal: input.signal,

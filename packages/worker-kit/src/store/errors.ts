@@ -7,6 +7,7 @@
 import {
     RAFFLE_ERROR__INVALID_ARGUMENT,
     RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND,
+    RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT,
     RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID,
     RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED,
     RAFFLE_ERROR__WORKER__STORE_CLOSED,
@@ -42,4 +43,9 @@ export function backendFailed(kind: string, detail: string, cause?: unknown): Ra
 /** Schema migrations cannot be applied. Code: RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED. */
 export function migrationFailed(schema: string, detail: string, cause?: unknown): RaffleError {
     return new RaffleError(RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED, { schema, reason: detail }, { cause });
+}
+
+/** A send was recorded by another runner after the caller read the effect. @internal */
+export function effectSendConflict(key: string, expected: number, actual: number): RaffleError {
+    return new RaffleError(RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT, { key, expected, actual });
 }

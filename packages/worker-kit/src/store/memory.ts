@@ -2,7 +2,7 @@
  * The in-memory {@link WorkerStore}: for tests and throwaway runs. Nothing survives the
  * process. Every operation runs synchronously inside its promise, so each one is atomic.
  */
-import { effectNotFound, effectTransitionInvalid, storeClosed } from './errors';
+import { effectNotFound, effectSendConflict, effectTransitionInvalid, storeClosed } from './errors';
 import {
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_QUEUE,
@@ -335,8 +335,10 @@ class MemoryWorkerStore implements WorkerStore {
         const key = checkId('key', input.key);
         const signature = checkId('signature', input.signature);
         const height = checkU64('lastValidBlockHeight', input.lastValidBlockHeight);
+        const expected = input.expectedSendCount === undefined ? null : checkUint('expectedSendCount', input.expectedSendCount);
         const now = this.#now(input.now);
         const e = this.#transition(key, 'sent');
+        if (expected !== null && e.sendCount !== expected) throw effectSendConflict(key, expected, e.sendCount);
         Object.assign(e, { status: 'sent', signature, lastValidBlockHeight: height, sendCount: e.sendCount + 1, updatedAt: now });
         return this.#effect(e);
     }

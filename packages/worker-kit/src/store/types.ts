@@ -252,6 +252,12 @@ export interface MarkEffectSentInput extends ClockOptions {
     signature: string;
     /** The last valid block height of its blockhash. */
     lastValidBlockHeight: bigint;
+    /**
+     * Compare-and-set: the `sendCount` the caller read. When another runner recorded a send
+     * since, the call throws `RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT` and changes nothing,
+     * so two runners of one job can never both send. Omit to record unconditionally.
+     */
+    expectedSendCount?: number;
 }
 
 /** Input of {@link WorkerStore.markEffectConfirmed}. */
@@ -614,7 +620,7 @@ export interface WorkerStore {
      * Records that a transaction was sent for a `pending` or `sent` effect.
      * @param input - key, signature and last valid block height
      * @returns the updated entry
-     * @throws RaffleError when the effect does not exist or is `confirmed` / `failed`
+     * @throws RaffleError when the effect does not exist or is `confirmed` / `failed`, or (`EFFECT_SEND_CONFLICT`) when `expectedSendCount` is stale
      */
     markEffectSent(input: MarkEffectSentInput): Promise<EffectRecord>;
     /**

@@ -4,7 +4,7 @@
  * crashed claimer's job coming back, cursor compare-and-set, effect insert-if-absent,
  * fencing). Run it from a vitest test file against your own adapter too.
  */
-import { RAFFLE_ERROR__INVALID_ARGUMENT, isRaffleError } from '@raffle/errors';
+import { RAFFLE_ERROR__INVALID_ARGUMENT, RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT, isRaffleError } from '@raffle/errors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { type EventKey, type JobRecord, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
@@ -432,6 +432,29 @@ export function describeWorkerStoreConformance(
                     const intentWon = results.find(r => r.created)!.effect.intent;
                     for (const r of results) expect(r.effect.intent).toEqual(intentWon);
                 }
+            });
+
+            it(`markEffectSent with expectedSendCount is compare-and-set: of ${concurrency} racing senders exactly one records its send`, async () => {
+                const stores = await actors(concurrency);
+                await store.beginEffect({ key: 'cas', intent: null });
+                const results = await Promise.allSettled(
+                    stores.map((s, i) => s.markEffectSent({ key: 'cas', signature: `sig${i}`, lastValidBlockHeight: 10n, expectedSendCount: 0 })),
+                );
+                const won = results.filter(r => r.status === 'fulfilled');
+                expect(won).toHaveLength(1);
+                for (const r of results) {
+                    if (r.status === 'rejected') expect(isRaffleError(r.reason, RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT), String(r.reason)).toBe(true);
+                }
+                const stored = await store.getEffect('cas');
+                expect(stored).toMatchObject({ status: 'sent', sendCount: 1, signature: (won[0] as PromiseFulfilledResult<{ signature: string }>).value.signature });
+                // The next send must expect 1; a stale 0 changes nothing.
+                await expect(store.markEffectSent({ key: 'cas', signature: 'late', lastValidBlockHeight: 11n, expectedSendCount: 0 })).rejects.toSatisfy(e =>
+                    isRaffleError(e, RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT),
+                );
+                expect((await store.markEffectSent({ key: 'cas', signature: 'resent', lastValidBlockHeight: 12n, expectedSendCount: 1 })).sendCount).toBe(2);
+                await expectInvalidArgument(store.markEffectSent({ key: 'cas', signature: 'x', lastValidBlockHeight: 1n, expectedSendCount: -1 }));
+                await store.markEffectConfirmed({ key: 'cas' });
+                await expectInvalid(store.markEffectSent({ key: 'cas', signature: 'y', lastValidBlockHeight: 1n, expectedSendCount: 2 }));
             });
 
             it(`${concurrency} concurrent markEffectSent calls all land (none lost)`, async () => {

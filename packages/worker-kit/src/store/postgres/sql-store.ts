@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import { backendFailed, effectNotFound, effectTransitionInvalid, storeClosed } from '../errors';
+import { backendFailed, effectNotFound, effectSendConflict, effectTransitionInvalid, storeClosed } from '../errors';
 import {
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_QUEUE,
@@ -500,16 +500,22 @@ export class SqlWorkerStore implements WorkerStore {
         const key = checkId('key', input.key);
         const signature = checkId('signature', input.signature);
         const height = checkU64('lastValidBlockHeight', input.lastValidBlockHeight).toString();
+        const expected = input.expectedSendCount === undefined ? null : checkUint('expectedSendCount', input.expectedSendCount);
         const now = this.#now(input.now);
         const rows = await this.#q(
             `WITH ${nowCte(4)}
              UPDATE ${this.#s}.effects AS f SET status = 'sent', signature = $2::text, last_valid_block_height = $3::bigint,
                     send_count = f.send_count + 1, updated_at = t.now
-             FROM t WHERE f.key = $1 AND f.status = ANY(string_to_array($5::text, ','))
+             FROM t WHERE f.key = $1 AND f.status = ANY(string_to_array($5::text, ',')) AND ($6::int IS NULL OR f.send_count = $6::int)
              RETURNING ${prefixed(EFFECT_COLS, 'f')}`,
-            [key, signature, height, now, EFFECT_SOURCES.sent.join(',')],
+            [key, signature, height, now, EFFECT_SOURCES.sent.join(','), expected],
         );
-        return rows[0] ? toEffect(rows[0]) : this.#transitionFailed(key, 'sent');
+        if (rows[0]) return toEffect(rows[0]);
+        const current = await this.getEffect(key);
+        if (current && expected !== null && EFFECT_SOURCES.sent.includes(current.status) && current.sendCount !== expected) {
+            throw effectSendConflict(key, expected, current.sendCount);
+        }
+        return this.#transitionFailed(key, 'sent');
     }
 
     async markEffectConfirmed(input: MarkEffectConfirmedInput): Promise<EffectRecord> {

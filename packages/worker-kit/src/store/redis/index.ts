@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 
 import { Redis, type RedisOptions } from 'ioredis';
 
-import { backendFailed, effectNotFound, effectTransitionInvalid, storeClosed } from '../errors';
+import { backendFailed, effectNotFound, effectSendConflict, effectTransitionInvalid, storeClosed } from '../errors';
 import {
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_QUEUE,
@@ -454,7 +454,7 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
     async #mark(
         key: string,
         target: Exclude<EffectStatus, 'pending'>,
-        args: { signature?: string; height?: string; error?: string },
+        args: { signature?: string; height?: string; error?: string; expectedSendCount?: number | null },
         now: number | undefined,
     ): Promise<EffectRecord> {
         const reply = (await this.#run(S.EFFECT_MARK, this.#k(`effect:${key}`), [
@@ -465,10 +465,12 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
             args.height ?? '',
             args.error ?? '',
             this.#now(now),
+            args.expectedSendCount === undefined || args.expectedSendCount === null ? '' : String(args.expectedSendCount),
         ])) as [string, string[]];
         const f = fields(reply[1]);
         if (reply[0] === 'missing') throw effectNotFound(key);
         if (reply[0] === 'invalid') throw effectTransitionInvalid(key, f.status ?? 'unknown', target);
+        if (reply[0] === 'conflict') throw effectSendConflict(key, args.expectedSendCount ?? 0, num(f.sendCount));
         return toEffect(f);
     }
 
@@ -476,7 +478,8 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
         const key = checkId('key', input.key);
         const signature = checkId('signature', input.signature);
         const height = checkU64('lastValidBlockHeight', input.lastValidBlockHeight).toString();
-        return this.#mark(key, 'sent', { signature, height }, input.now);
+        const expectedSendCount = input.expectedSendCount === undefined ? null : checkUint('expectedSendCount', input.expectedSendCount);
+        return this.#mark(key, 'sent', { signature, height, expectedSendCount }, input.now);
     }
 
     async markEffectConfirmed(input: MarkEffectConfirmedInput): Promise<EffectRecord> {

@@ -93,13 +93,16 @@ redis.call('ZADD', ARGV[1] .. 'effects:pending', now, ARGV[2])
 return {1, redis.call('HGETALL', KEYS[1])}
 `);
 
-/** KEYS[1] effect. ARGV: prefix, key, target, allowed sources (csv), signature|'', lastValidBlockHeight|'', error|'', now|''. */
+/** KEYS[1] effect. ARGV: prefix, key, target, allowed sources (csv), signature|'', lastValidBlockHeight|'', error|'', now|'', expected send count|''. */
 export const EFFECT_MARK = script(`
 local cur = redis.call('HGET', KEYS[1], 'status')
 if not cur then return {'missing', {}} end
 if not inlist(ARGV[4], cur) then return {'invalid', redis.call('HGETALL', KEYS[1])} end
 local target = ARGV[3]
 local now = fmt(nowms(ARGV[8]))
+if target == 'sent' and ARGV[9] ~= '' and redis.call('HGET', KEYS[1], 'sendCount') ~= ARGV[9] then
+  return {'conflict', redis.call('HGETALL', KEYS[1])}
+end
 if target == 'sent' then
   redis.call('HSET', KEYS[1], 'status', 'sent', 'signature', ARGV[5], 'lastValidBlockHeight', ARGV[6], 'updatedAt', now)
   redis.call('HINCRBY', KEYS[1], 'sendCount', 1)
