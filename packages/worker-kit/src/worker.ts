@@ -11,9 +11,9 @@ import { randomUUID } from 'node:crypto';
 
 import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, Rpc, Signature } from '@solana/kit';
 
-import { createEventDecoder, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
+import { createEventDecoder, type DecodeResult, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
 import { eventId } from './ingestion/identity';
-import { enqueueDeliveries, type InboxContext, recordObservedEvents } from './ingestion/inbox';
+import { enqueueDeliveries, type InboxContext, rawOf, recordObservedEvents } from './ingestion/inbox';
 import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions, type ObservedTransaction } from './ingestion/ingestor';
 import { type EffectFunction, runEffect } from './runtime/effect';
 import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
@@ -229,7 +229,30 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     for (const key of ['rpc', 'rpcSubscriptions', 'store', 'programAddress', 'decoder'] as const) {
         if (!options[key]) throw workerConfigInvalid(key, 'is required');
     }
-    const decoder: EventDecoder<TTable> = isDecoder(options.decoder) ? (options.decoder as EventDecoder<TTable>) : createEventDecoder(options.decoder as TTable);
+    const tableDecoder: EventDecoder<TTable> = isDecoder(options.decoder) ? (options.decoder as EventDecoder<TTable>) : createEventDecoder(options.decoder as TTable);
+    // An event recorded by this process is usually handled by it moments later: its first handler
+    // job takes the decoding done at ingestion instead of decoding again (each decoding is handed
+    // to one consumer only, so handlers never share a mutable object).
+    const recentlyDecoded = new Map<string, DecodeResult>();
+    const decoder: EventDecoder<TTable> = {
+        table: tableDecoder.table,
+        names: tableDecoder.names,
+        decode(raw) {
+            const result = tableDecoder.decode(raw);
+            if (result.kind === 'decoded') {
+                recentlyDecoded.set(raw, result);
+                if (recentlyDecoded.size > 10_000) recentlyDecoded.delete(recentlyDecoded.keys().next().value!);
+            }
+            return result;
+        },
+    };
+    /** The decoding for a handler: the ingestion's one when still there (taken), else a fresh one. */
+    function decodeForHandler(raw: string): DecodeResult {
+        const cached = recentlyDecoded.get(raw);
+        if (cached === undefined) return tableDecoder.decode(raw);
+        recentlyDecoded.delete(raw);
+        return cached;
+    }
     const owner = options.owner ?? `worker-${randomUUID()}`;
     const queue = options.queue ?? `events:${options.programAddress}`;
     const leaseName = options.leader?.name ?? `leader:${options.programAddress}`;
@@ -289,7 +312,9 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         const stored = await readEvent(key);
         // Nothing runs for a retracted event, except the retraction notice itself.
         if (stored?.commitment === 'retracted' && p.kind !== 'retracted') return;
-        const decoded = decoder.decode(p.raw);
+        const raw = (stored ? rawOf(stored) : null) ?? (p as { raw?: unknown }).raw; // version-1 jobs carried raw
+        if (typeof raw !== 'string') throw new UnrecoverableError(`event ${eventId(key)} is not in the inbox; a handler job needs its event`);
+        const decoded = decodeForHandler(raw);
         if (decoded.kind !== 'decoded') throw new UnrecoverableError(`event ${eventId(key)} no longer decodes with this decoder table`);
         const run = p.kind === 'deliver' ? handler.run : p.kind === 'finalized' ? handler.onFinalized : handler.onRetracted;
         if (!run) return;

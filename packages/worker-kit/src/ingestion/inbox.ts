@@ -98,7 +98,6 @@ function deliveryJobs(ctx: InboxContext, event: InboxEvent, replay: string | und
                 instructionIndex: event.instructionIndex,
                 eventIndex: event.eventIndex,
                 slot: event.slot.toString(),
-                raw,
             }),
         });
     }

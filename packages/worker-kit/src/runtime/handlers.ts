@@ -115,8 +115,10 @@ export interface RegisteredHandler {
 }
 
 /**
- * The payload of a handler job (JSON). `raw` is the base64 event payload, decoded again by the
- * runner so that handlers get typed data (bigints intact).
+ * The payload of a handler job (JSON): which delivery of which event to which handler. The
+ * runner reads the event's raw payload from the inbox (where it also checks that the event was
+ * not retracted) and decodes it again, so handlers get typed data (bigints intact); the payload
+ * itself stays small. Jobs written before version 2 also carried `raw`.
  *
  * @example
  * ```ts
@@ -124,7 +126,7 @@ export interface RegisteredHandler {
  * ```
  */
 export interface HandlerJobPayload {
-    readonly v: 1;
+    readonly v: 2;
     readonly kind: DeliveryKind;
     readonly eventName: string;
     readonly handler: string;
@@ -132,7 +134,6 @@ export interface HandlerJobPayload {
     readonly instructionIndex: number;
     readonly eventIndex: number;
     readonly slot: string;
-    readonly raw: string;
 }
 
 /**
@@ -321,5 +322,5 @@ export function planDeliveries(handlers: readonly RegisteredHandler[], commitmen
 
 /** Builds the JSON payload of a handler job. @internal */
 export function handlerJobPayload(input: Omit<HandlerJobPayload, 'v'>): JsonValue {
-    return { v: 1, ...input } as unknown as JsonValue;
+    return { v: 2, ...input } as unknown as JsonValue;
 }
