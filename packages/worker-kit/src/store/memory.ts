@@ -224,7 +224,18 @@ class MemoryWorkerStore implements WorkerStore {
         const id = eventId(checked);
         const existing = this.#events.get(id);
         if (existing) return { inserted: false, event: this.#event(existing) };
-        const e: StoredEvent = { ...checked, receivedAt: now, updatedAt: now };
+        // A literal with every field (not a spread): one object shape for every stored event.
+        const e: StoredEvent = {
+            signature: checked.signature,
+            instructionIndex: checked.instructionIndex,
+            eventIndex: checked.eventIndex,
+            slot: checked.slot,
+            name: checked.name,
+            data: checked.data,
+            commitment: checked.commitment,
+            receivedAt: now,
+            updatedAt: now,
+        };
         this.#events.set(id, e);
         return { inserted: true, event: this.#event(e) };
     }
@@ -398,8 +409,13 @@ class MemoryWorkerStore implements WorkerStore {
     #insertJob(checked: CheckedJob, now: number): EnqueueJobResult {
         const existing = this.#jobs.get(checked.id);
         if (existing) return { created: false, job: this.#job(existing) };
+        // A literal with every field (not a spread): one object shape for every stored job.
         const j: StoredJob = {
-            ...checked,
+            id: checked.id,
+            queue: checked.queue,
+            name: checked.name,
+            payload: checked.payload,
+            maxAttempts: checked.maxAttempts,
             status: 'pending',
             runAt: checked.runAt ?? now,
             attempts: 0,
