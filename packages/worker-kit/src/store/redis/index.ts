@@ -322,6 +322,7 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
      */
     async #runMany(lua: string, calls: readonly { key: string; args: readonly (string | number)[] }[]): Promise<unknown[]> {
         if (calls.length === 0) return [];
+        if (calls.length === 1) return [await this.#run(lua, calls[0]!.key, calls[0]!.args)]; // no pipeline for one call
         const client = await this.#redis();
         const sha = this.#sha(lua);
         const pipeline = client.pipeline();
@@ -401,6 +402,10 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
     async getEvents(keys: readonly EventKey[]): Promise<(InboxEvent | null)[]> {
         checkBatch('keys', keys).forEach(checkEventKey);
         if (keys.length === 0) return [];
+        if (keys.length === 1) {
+            const f = await (await this.#redis()).hgetall(this.#k(`event:${eventId(keys[0]!)}`));
+            return [f.signature ? toEvent(f) : null];
+        }
         const pipeline = (await this.#redis()).pipeline();
         for (const key of keys) pipeline.hgetall(this.#k(`event:${eventId(key)}`));
         const replies = (await pipeline.exec()) ?? [];
