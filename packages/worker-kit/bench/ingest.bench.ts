@@ -19,23 +19,12 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { getUpdateConfigInstruction, type RWA_RAFFLE_EVENTS } from '@raffle/client';
+import type { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { startLocalnet } from '@raffle/localnet';
 import { rwaRaffleIdl } from '@raffle/program';
-import {
-    appendTransactionMessageInstructions,
-    createSolanaRpc,
-    createSolanaRpcSubscriptions,
-    createTransactionMessage,
-    getBase58Decoder,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
+import { createSolanaRpc, createSolanaRpcSubscriptions, getBase58Decoder } from '@solana/kit';
 
+import { sendConfigUpdates, waitForTransactionLogs } from '../src/__tests__/fixtures/config-updates';
 import { createEventDecoder, createEventDecoderTableFromIdl, createWorker, type EventMapOf, extractProgramEvents, type ObservedTransaction } from '../src/index';
 import { benchAdapters } from './adapters';
 
@@ -51,25 +40,10 @@ const rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
 const f = net.fixtures!;
 const templates: { logs: readonly string[]; slot: bigint }[] = [];
 for (let t = 0; t < 100; t++) {
-    const ixs = Array.from({ length: 10 }, (_, i) =>
-        getUpdateConfigInstruction({
-            admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null, drawCommitment: null,
-            settleAuthority: null, treasury: null, feeBps: (t * 10 + i) % 1000, mrftMint: null, paused: null,
-        }),
-    );
-    const { value: blockhash } = await rpc.getLatestBlockhash().send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        m => appendTransactionMessageInstructions(ixs, m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-    const fetched = await rpc.getTransaction(getSignatureFromTransaction(tx), { encoding: 'json', maxSupportedTransactionVersion: 0 }).send();
-    const logs = fetched?.meta?.logMessages;
-    if (!fetched || !logs || extractProgramEvents(logs, f.programAddress).events.length !== 10) throw new Error('the template transaction did not log 10 events');
-    templates.push({ logs, slot: BigInt(fetched.slot) });
+    const fees = Array.from({ length: 10 }, (_, i) => (t * 10 + i) % 1000);
+    const { logs, slot } = await waitForTransactionLogs(rpc, await sendConfigUpdates(rpc, f, fees));
+    if (extractProgramEvents(logs, f.programAddress).events.length !== 10) throw new Error('the template transaction did not log 10 events');
+    templates.push({ logs, slot });
 }
 const eventsPerTx = 10;
 const base58 = getBase58Decoder();

@@ -13,21 +13,11 @@
  *
  * Targets (issue 8): p50 < 20 ms, p99 < 100 ms.
  */
-import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { startLocalnet } from '@raffle/localnet';
-import {
-    appendTransactionMessageInstructions,
-    createSolanaRpc,
-    createSolanaRpcSubscriptions,
-    createTransactionMessage,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
+import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 
+import { sendConfigUpdates } from '../src/__tests__/fixtures/config-updates';
 import { createWorker } from '../src/index';
 import { benchAdapters } from './adapters';
 
@@ -58,21 +48,8 @@ void (async () => {
 })();
 
 let fee = 0;
-async function sendOne(): Promise<string> {
-    const ix = getUpdateConfigInstruction({
-        admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null, drawCommitment: null,
-        settleAuthority: null, treasury: null, feeBps: fee++ % 1000, mrftMint: null, paused: null,
-    });
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        m => appendTransactionMessageInstructions([ix], m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-    return getSignatureFromTransaction(tx);
+function sendOne(): Promise<string> {
+    return sendConfigUpdates(rpc, f, [fee++ % 1000]);
 }
 
 function percentile(sorted: readonly number[], p: number): number {

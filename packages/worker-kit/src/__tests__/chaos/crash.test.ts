@@ -21,28 +21,11 @@
  * destination holds exactly 1,000,000 lamports (a double effect would show 2x) and the ledger
  * shows every effect confirmed with the signature that landed.
  */
-import { getUpdateConfigInstruction } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
-import {
-    type Address,
-    appendTransactionMessageInstructions,
-    createKeyPairSignerFromPrivateKeyBytes,
-    createSolanaRpc,
-    createTransactionMessage,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    type Signature,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventId } from '../../ingestion/identity';
-import { createPostgresWorkerStore, type PostgresWorkerStore } from '../../store/postgres/index';
-import { CHAOS_EFFECT_LAMPORTS, type ChaosChild, type ChaosChildConfig, type ChaosKillPoint, chaosDestination, seededRandom, spawnChaosChild } from '../fixtures/chaos';
-import { DATABASE_URL, fileTag, PgAdmin, skipPostgres } from '../services';
+import { type ChaosChildBase, type ChaosKillPoint, createChaosCluster, seededRandom } from '../fixtures/chaos';
+import { fileTag, skipPostgres } from '../services';
 
 const SEED = Number(process.env.RAFFLE_CHAOS_SEED ?? 0x5eed_c4a5);
 const KILLS = 20;
@@ -60,80 +43,20 @@ const schema = `wk_chaos_crash_${fileTag()}`;
 const random = seededRandom(SEED);
 /** The event stream's pacing (a stream of its own, so it does not shift the schedule). */
 const pacing = seededRandom(SEED ^ 0x9e37_79b9);
-let net: Localnet;
-let rpc: ReturnType<typeof createSolanaRpc>;
-let admin: PgAdmin | null = null;
-let store: PostgresWorkerStore | null = null;
-const children: ChaosChild[] = [];
+const chaos = createChaosCluster({ schema, applicationName: 'raffle-chaos-crash-parent' });
 
 beforeAll(async () => {
-    if (skipPg) return;
-    admin = new PgAdmin();
-    net = await startLocalnet({
-        rpcPort: 0,
-        slotIntervalMs: 20,
-        confirmationLag: 1,
-        finalizationLag: 3,
-        // ~1.2 s: an effect recorded as sent but never sent expires (and is sent again) soon.
-        blockhashValidity: 60,
-        fixtures: { wallets: 1, prizeNfts: 0 },
-        onError: () => undefined,
-    });
-    rpc = createSolanaRpc(net.rpcUrl);
-    store = createPostgresWorkerStore({ connectionString: DATABASE_URL, schema, poolConfig: { max: 2, application_name: 'raffle-chaos-crash-parent' } });
-    await store.ready();
+    if (!skipPg) await chaos.start();
 });
 
-afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await Promise.all(children.map(c => Promise.race([c.exited, new Promise(r => setTimeout(r, 5_000))])));
-    await store?.close().catch(() => undefined);
-    if (admin) {
-        await admin.dropSchema(schema);
-        await admin.close();
-    }
-    await net?.stop();
-});
-
-/** Sends a real `update_config` with this fee (emits one ConfigUpdated); returns its signature. */
-async function emitConfigUpdated(feeBps: number): Promise<string> {
-    const f = net.fixtures!;
-    const ix = getUpdateConfigInstruction({
-        admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null,
-        drawCommitment: null, settleAuthority: null, treasury: null, feeBps, mrftMint: null, paused: null,
-    });
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        m => appendTransactionMessageInstructions([ix], m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-    return getSignatureFromTransaction(tx);
-}
+afterAll(() => chaos.stop());
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe.skipIf(skipPg)('crash: a worker process SIGKILLed 20 times during a stream of events', () => {
     it('handles every event at least once and performs every effect exactly once (on chain)', async () => {
         const started = Date.now();
-        const payerSeed = Uint8Array.from({ length: 32 }, () => Math.floor(random() * 256));
-        const payer = await createKeyPairSignerFromPrivateKeyBytes(payerSeed);
-        net.control.airdrop(payer.address, 100_000_000_000n);
-        const base: Omit<ChaosChildConfig, 'owner' | 'pauseAt'> = {
-            rpcUrl: net.rpcUrl,
-            wsUrl: net.wsUrl,
-            databaseUrl: DATABASE_URL,
-            schema,
-            programAddress: net.fixtures!.programAddress,
-            payerSeedHex: Buffer.from(payerSeed).toString('hex'),
-            feeMin: FEE_MIN,
-            ttlMs: 1_000,
-            renewMs: 250,
-            pauseMs: PAUSE_MS,
-        };
+        const base: ChaosChildBase = await chaos.childBase(random, { feeMin: FEE_MIN, ttlMs: 1_000, renewMs: 250, pauseMs: PAUSE_MS });
         const handled = new Map<string, number>();
         const marks = { presend: 0, postsend: 0, confirmed: 0 };
         const dead: string[] = [];
@@ -155,22 +78,13 @@ describe.skipIf(skipPg)('crash: a worker process SIGKILLed 20 times during a str
         const delays = kinds.map(() => 150 + Math.floor(random() * 2_500));
 
         // The event stream: runs during all the kill rounds, bounded by count.
-        const emitted: string[] = [];
-        let emitting = true;
-        const emitter = (async () => {
-            for (let i = 0; i < MAX_EVENTS && emitting; i++) {
-                emitted.push(await emitConfigUpdated(FEE_MIN + i));
-                await sleep(150 + pacing() * 500);
-            }
-        })();
-        emitter.catch(() => undefined); // awaited (and its error thrown) below
+        const emitter = chaos.startEmitter(MAX_EVENTS, FEE_MIN, () => 150 + pacing() * 500);
 
         const kills: { round: number; kind: ChaosKillPoint | 'random'; at: string; aliveMs: number }[] = [];
         for (let round = 0; round < KILLS; round++) {
             const kind = kinds[round]!;
             const spawnedAt = Date.now();
-            const child = spawnChaosChild({ ...base, owner: `crash-${round}`, pauseAt: kind === 'random' ? null : kind }, onLine);
-            children.push(child);
+            const child = chaos.spawn({ ...base, owner: `crash-${round}`, pauseAt: kind === 'random' ? null : kind }, onLine);
             let at: string = kind;
             if (kind === 'random') {
                 const delay = delays[round]!;
@@ -190,28 +104,19 @@ describe.skipIf(skipPg)('crash: a worker process SIGKILLed 20 times during a str
             expect(exit!.signal, `child crash-${round} exited by itself: ${child.stderrTail()}`).toBe('SIGKILL');
             kills.push({ round, kind, at, aliveMs: Date.now() - spawnedAt });
         }
-        emitting = false;
-        await emitter;
+        await emitter.stop();
+        const emitted = emitter.emitted;
 
         // One last run, not killed: it must finish everything.
-        const last = spawnChaosChild({ ...base, owner: 'crash-final', pauseAt: null }, onLine);
-        children.push(last);
+        const last = chaos.spawn({ ...base, owner: 'crash-final', pauseAt: null }, onLine);
         await last.waitFor(line => line.startsWith('ready'), 30_000);
         const ids = emitted.map(signature => eventId({ signature, instructionIndex: 0, eventIndex: 0 }));
-        const deadline = Date.now() + FINAL_TIMEOUT_MS;
-        let effects = await store!.listEffects({ limit: 1000 });
-        for (;;) {
-            const confirmed = new Set(effects.filter(e => e.status === 'confirmed').map(e => e.key));
-            if (ids.every(id => handled.has(id) && confirmed.has(`pay:${id}`))) break;
-            if (Date.now() > deadline || last.hasExited) {
-                throw new Error(
-                    `not finished after the last restart: ${ids.filter(id => !handled.has(id)).length} unhandled, ` +
-                        `${ids.filter(id => !confirmed.has(`pay:${id}`)).length} effects not confirmed; stderr: ${last.stderrTail()}`,
-                );
-            }
-            await sleep(200);
-            effects = await store!.listEffects({ limit: 1000 });
-        }
+        const effects = await chaos.waitForEffects(ids, handled, {
+            timeoutMs: FINAL_TIMEOUT_MS,
+            label: 'not finished after the last restart',
+            giveUp: () => last.hasExited,
+            detail: () => `; stderr: ${last.stderrTail()}`,
+        });
         expect(await last.stop(15_000), 'the last worker stops gracefully on SIGTERM').toBeNull();
 
         // Every event handled at least once.
@@ -224,19 +129,11 @@ describe.skipIf(skipPg)('crash: a worker process SIGKILLed 20 times during a str
             expect(e.status, e.key).toBe('confirmed');
             expect(e.signature, e.key).not.toBeNull();
         }
-        const { value: statuses } = await rpc.getSignatureStatuses(ours.map(e => e.signature as Signature), { searchTransactionHistory: true }).send();
-        statuses.forEach((s, i) => {
-            expect(s, ours[i]!.key).not.toBeNull();
-            expect(s!.err, ours[i]!.key).toBeNull();
-        });
-        // Exactly once on chain: each destination holds exactly one payment.
-        for (const id of ids) {
-            const { value: balance } = await rpc.getBalance(chaosDestination(id) as Address, { commitment: 'confirmed' }).send();
-            expect(balance, `balance of the destination of ${id}`).toBe(CHAOS_EFFECT_LAMPORTS);
-        }
+        // Every transfer landed; exactly once on chain: each destination holds exactly one payment.
+        await chaos.expectEffectsOnChain(expect, ours, ids);
         // Nothing dead-lettered.
         expect(dead).toEqual([]);
-        expect(await store!.listDeadLetters({ limit: 100 })).toEqual([]);
+        expect(await chaos.store.listDeadLetters({ limit: 100 })).toEqual([]);
 
         const hits = (k: ChaosKillPoint) => kills.filter(x => x.at === k).length;
         expect(kills).toHaveLength(KILLS);

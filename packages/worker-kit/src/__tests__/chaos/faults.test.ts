@@ -17,28 +17,17 @@
  * before it observes anything, so what happens while the RPC fails right after the start is not
  * skipped (it was: a later "latest" lookup moved the start past it).
  */
-import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
-import {
-    appendTransactionMessageInstructions,
-    type Blockhash,
-    createSolanaRpc,
-    createSolanaRpcSubscriptions,
-    createTransactionMessage,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    type Signature,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
+import { type Blockhash, createSolanaRpc, createSolanaRpcSubscriptions, type Signature } from '@solana/kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { createMemoryWorkerStore } from '../../store/memory';
 import { createPostgresWorkerStore } from '../../store/postgres/index';
 import type { WorkerStore } from '../../store/types';
 import { createWorker } from '../../worker';
+import { seededRandom } from '../fixtures/chaos';
+import { sendConfigUpdates } from '../fixtures/config-updates';
 import { DATABASE_URL, fileTag, PgAdmin, skipPostgres } from '../services';
 
 const TRANSACTIONS = 500;
@@ -66,18 +55,6 @@ afterAll(async () => {
     await admin.dropSchemasLike(tag);
     await admin.close();
 });
-
-/** mulberry32: the fault schedule is the same on every run. */
-function seeded(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** The fee of event `n` (0-based over the run): unique, within the program's bound (10,000 bps). */
 const feeOf = (n: number) => 1 + n;
@@ -130,40 +107,17 @@ const STORES: StoreCase[] = [
 ];
 
 /** One `update_config` transaction with the given fees, sent over HTTP; returns its signature. */
-async function sendUpdateConfig(
+function sendUpdateConfig(
     net: Localnet,
     rpc: ReturnType<typeof createSolanaRpc>,
     fees: readonly number[],
     options: { blockhash?: { blockhash: Blockhash; lastValidBlockHeight: bigint }; onSigned?: (signature: string) => void } = {},
 ): Promise<string> {
-    const f = net.fixtures!;
-    const lifetime = options.blockhash ?? (await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send()).value;
-    const ixs = fees.map(feeBps =>
-        getUpdateConfigInstruction({
-            admin: f.admin.signer,
-            config: f.configAddress,
-            newAdmin: null,
-            permitSigners: null,
-            drawAuthority: null,
-            drawCommitment: null,
-            settleAuthority: null,
-            treasury: null,
-            feeBps,
-            mrftMint: null,
-            paused: null,
-        }),
-    );
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(lifetime, m),
-        m => appendTransactionMessageInstructions(ixs, m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    const signature = getSignatureFromTransaction(tx);
-    options.onSigned?.(signature);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64', preflightCommitment: 'confirmed' }).send();
-    return signature;
+    return sendConfigUpdates(rpc, net.fixtures!, fees, {
+        lifetime: options.blockhash,
+        beforeSend: options.onSigned,
+        sendOptions: { preflightCommitment: 'confirmed' },
+    });
 }
 
 describe('chaos: the start of history', () => {
@@ -299,8 +253,8 @@ describe('chaos: websocket drops and 429/503 faults during 5,000 events', () => 
                 // Where history starts is durable before anything is observed (else faults at the start skip events).
                 expect(await store.getCursor(cursorName)).not.toBeNull();
 
-                // The fault schedule: a step every STEP_EVERY transactions, decided by a seeded PRNG.
-                const random = seeded(SEED);
+                // The fault schedule: a step every STEP_EVERY transactions, decided by a seeded PRNG (the same on every run).
+                const random = seededRandom(SEED);
                 const step = () => {
                     counters.steps++;
                     const roll = random();

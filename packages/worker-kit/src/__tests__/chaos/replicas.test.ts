@@ -10,28 +10,11 @@
  * 1,000,000 lamports to an address derived from the event id, so a double effect shows as 2x.
  * A killed replica is restarted (under a new owner id) as a follower.
  */
-import { getUpdateConfigInstruction } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
-import {
-    type Address,
-    appendTransactionMessageInstructions,
-    createKeyPairSignerFromPrivateKeyBytes,
-    createSolanaRpc,
-    createTransactionMessage,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    type Signature,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventId } from '../../ingestion/identity';
-import { createPostgresWorkerStore, type PostgresWorkerStore } from '../../store/postgres/index';
-import { CHAOS_EFFECT_LAMPORTS, type ChaosChild, type ChaosChildConfig, chaosDestination, seededRandom, spawnChaosChild } from '../fixtures/chaos';
-import { DATABASE_URL, fileTag, PgAdmin, skipPostgres } from '../services';
+import { type ChaosChild, type ChaosChildConfig, createChaosCluster, seededRandom } from '../fixtures/chaos';
+import { fileTag, skipPostgres } from '../services';
 
 const SEED = Number(process.env.RAFFLE_CHAOS_SEED ?? 0x7e91_1ca5);
 const REPLICAS = 3;
@@ -50,58 +33,13 @@ const schema = `wk_chaos_replicas_${fileTag()}`;
 const random = seededRandom(SEED);
 /** The event stream's pacing (a stream of its own, so it does not shift the schedule). */
 const pacing = seededRandom(SEED ^ 0x9e37_79b9);
-let net: Localnet;
-let rpc: ReturnType<typeof createSolanaRpc>;
-let admin: PgAdmin | null = null;
-let store: PostgresWorkerStore | null = null;
-const children: ChaosChild[] = [];
+const chaos = createChaosCluster({ schema, applicationName: 'raffle-chaos-replicas-parent' });
 
 beforeAll(async () => {
-    if (skipPg) return;
-    admin = new PgAdmin();
-    net = await startLocalnet({
-        rpcPort: 0,
-        slotIntervalMs: 20,
-        confirmationLag: 1,
-        finalizationLag: 3,
-        blockhashValidity: 60,
-        fixtures: { wallets: 1, prizeNfts: 0 },
-        onError: () => undefined,
-    });
-    rpc = createSolanaRpc(net.rpcUrl);
-    store = createPostgresWorkerStore({ connectionString: DATABASE_URL, schema, poolConfig: { max: 2, application_name: 'raffle-chaos-replicas-parent' } });
-    await store.ready();
+    if (!skipPg) await chaos.start();
 });
 
-afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await Promise.all(children.map(c => Promise.race([c.exited, new Promise(r => setTimeout(r, 5_000))])));
-    await store?.close().catch(() => undefined);
-    if (admin) {
-        await admin.dropSchema(schema);
-        await admin.close();
-    }
-    await net?.stop();
-});
-
-/** Sends a real `update_config` with this fee (emits one ConfigUpdated); returns its signature. */
-async function emitConfigUpdated(feeBps: number): Promise<string> {
-    const f = net.fixtures!;
-    const ix = getUpdateConfigInstruction({
-        admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null,
-        drawCommitment: null, settleAuthority: null, treasury: null, feeBps, mrftMint: null, paused: null,
-    });
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        m => appendTransactionMessageInstructions([ix], m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-    return getSignatureFromTransaction(tx);
-}
+afterAll(() => chaos.stop());
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -116,23 +54,11 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKILLed while events stream', () => {
     it('another replica takes over within the lease TTL; every event handled, every effect exactly once on chain', async () => {
         const started = Date.now();
-        const payerSeed = Uint8Array.from({ length: 32 }, () => Math.floor(random() * 256));
-        const payer = await createKeyPairSignerFromPrivateKeyBytes(payerSeed);
-        net.control.airdrop(payer.address, 100_000_000_000n);
         const base: Omit<ChaosChildConfig, 'owner'> = {
-            rpcUrl: net.rpcUrl,
-            wsUrl: net.wsUrl,
-            databaseUrl: DATABASE_URL,
-            schema,
-            programAddress: net.fixtures!.programAddress,
-            payerSeedHex: Buffer.from(payerSeed).toString('hex'),
-            feeMin: FEE_MIN,
-            ttlMs: TTL_MS,
-            renewMs: RENEW_MS,
-            // Each transfer waits a little between send and confirmation: a killed leader often
-            // leaves one in flight, for another replica to resolve from the chain.
+            ...(await chaos.childBase(random, { feeMin: FEE_MIN, ttlMs: TTL_MS, renewMs: RENEW_MS, pauseMs: 250 })),
+            // Each transfer waits a little between send and confirmation (pauseMs): a killed leader
+            // often leaves one in flight, for another replica to resolve from the chain.
             pauseAt: 'postsend',
-            pauseMs: 250,
         };
         const handled = new Map<string, number>();
         const handledBy = new Map<string, number>();
@@ -151,8 +77,7 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
         let resolvedFromChain = 0;
         const live = new Map<number, ChaosChild>();
         const spawnReplica = (slot: number, generation: number) => {
-            const child = spawnChaosChild({ ...base, owner: `r${slot}-g${generation}` }, onLine);
-            children.push(child);
+            const child = chaos.spawn({ ...base, owner: `r${slot}-g${generation}` }, onLine);
             live.set(slot, child);
             return child;
         };
@@ -160,15 +85,7 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
         await until(() => leases.length > 0, 10_000, 'a leader');
 
         const waits = Array.from({ length: LEADER_KILLS }, () => 1_000 + Math.floor(random() * 1_500));
-        const emitted: string[] = [];
-        let emitting = true;
-        const emitter = (async () => {
-            for (let i = 0; i < MAX_EVENTS && emitting; i++) {
-                emitted.push(await emitConfigUpdated(FEE_MIN + i));
-                await sleep(150 + pacing() * 350);
-            }
-        })();
-        emitter.catch(() => undefined); // awaited (and its error thrown) below
+        const emitter = chaos.startEmitter(MAX_EVENTS, FEE_MIN, () => 150 + pacing() * 350);
 
         const takeovers: { killed: string; by: string; ms: number; afterExpiryMs: number; tokens: [number, number] }[] = [];
         for (let k = 0; k < LEADER_KILLS; k++) {
@@ -180,7 +97,7 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
             const before = leases.length;
             const killedAt = victim.kill('SIGKILL');
             // The dead leader's lease as it stays: when it expires.
-            const orphan = await store!.getLease(`leader:${net.fixtures!.programAddress}`);
+            const orphan = await chaos.store.getLease(`leader:${chaos.net.fixtures!.programAddress}`);
             expect(orphan?.owner).toBe(victim.owner);
             await victim.exited;
             live.delete(slot!);
@@ -192,23 +109,11 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
             // The killed replica comes back (as a follower, under a new id).
             await spawnReplica(slot!, k + 1).waitFor(l => l.startsWith('ready'), 30_000);
         }
-        emitting = false;
-        await emitter;
+        await emitter.stop();
+        const emitted = emitter.emitted;
 
         const ids = emitted.map(signature => eventId({ signature, instructionIndex: 0, eventIndex: 0 }));
-        const deadline = Date.now() + FINAL_TIMEOUT_MS;
-        let effects = await store!.listEffects({ limit: 1000 });
-        for (;;) {
-            const confirmed = new Set(effects.filter(e => e.status === 'confirmed').map(e => e.key));
-            if (ids.every(id => handled.has(id) && confirmed.has(`pay:${id}`))) break;
-            if (Date.now() > deadline) {
-                throw new Error(
-                    `not finished: ${ids.filter(id => !handled.has(id)).length} unhandled, ${ids.filter(id => !confirmed.has(`pay:${id}`)).length} effects not confirmed`,
-                );
-            }
-            await sleep(200);
-            effects = await store!.listEffects({ limit: 1000 });
-        }
+        const effects = await chaos.waitForEffects(ids, handled, { timeoutMs: FINAL_TIMEOUT_MS, label: 'not finished' });
         const survivors = [...live.values()];
         const stopped = await Promise.all(survivors.map(c => c.stop(15_000)));
         survivors.forEach((child, i) => expect(stopped[i], `${child.owner} stops gracefully on SIGTERM`).toBeNull());
@@ -225,17 +130,9 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
         const ours = effects.filter(e => e.key.startsWith('pay:'));
         expect(ours.map(e => e.key).sort()).toEqual(ids.map(id => `pay:${id}`).sort());
         for (const e of ours) expect(e.status, e.key).toBe('confirmed');
-        const { value: statuses } = await rpc.getSignatureStatuses(ours.map(e => e.signature as Signature), { searchTransactionHistory: true }).send();
-        statuses.forEach((s, i) => {
-            expect(s, ours[i]!.key).not.toBeNull();
-            expect(s!.err, ours[i]!.key).toBeNull();
-        });
-        for (const id of ids) {
-            const { value: balance } = await rpc.getBalance(chaosDestination(id) as Address, { commitment: 'confirmed' }).send();
-            expect(balance, `balance of the destination of ${id}`).toBe(CHAOS_EFFECT_LAMPORTS);
-        }
+        await chaos.expectEffectsOnChain(expect, ours, ids);
         expect(dead).toEqual([]);
-        expect(await store!.listDeadLetters({ limit: 100 })).toEqual([]);
+        expect(await chaos.store.listDeadLetters({ limit: 100 })).toEqual([]);
 
         console.log(
             `[replicas] seed ${SEED}: ttl ${TTL_MS} ms, renew ${RENEW_MS} ms; takeovers after SIGKILL of the leader: ` +

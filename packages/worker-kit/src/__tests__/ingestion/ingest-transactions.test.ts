@@ -4,24 +4,14 @@
  * nothing more. Real logs from the reference program on `@raffle/localnet`.
  */
 import { RAFFLE_ERROR__INVALID_ARGUMENT, RAFFLE_ERROR__WORKER__STATE_INVALID, isRaffleError } from '@raffle/errors';
-import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
-import {
-    appendTransactionMessageInstructions,
-    createSolanaRpc,
-    createSolanaRpcSubscriptions,
-    createTransactionMessage,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
+import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createMemoryWorkerStore } from '../../store/memory';
 import { createWorker } from '../../worker';
+import { sendConfigUpdates, type TransactionLogs, waitForTransactionLogs } from '../fixtures/config-updates';
 
 let net: Localnet;
 let rpc: ReturnType<typeof createSolanaRpc>;
@@ -37,30 +27,8 @@ afterAll(async () => {
 });
 
 /** Sends one transaction with `fees.length` update_config instructions; returns what a webhook would deliver. */
-async function sendConfigUpdates(fees: number[]): Promise<{ signature: string; slot: bigint; logs: readonly string[]; err: unknown }> {
-    const f = net.fixtures!;
-    const ixs = fees.map(feeBps =>
-        getUpdateConfigInstruction({
-            admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null, drawCommitment: null,
-            settleAuthority: null, treasury: null, feeBps, mrftMint: null, paused: null,
-        }),
-    );
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        m => appendTransactionMessageInstructions(ixs, m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    const signature = getSignatureFromTransaction(tx);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-    for (let i = 0; i < 500; i++) {
-        const fetched = await rpc.getTransaction(signature, { commitment: 'confirmed', encoding: 'json', maxSupportedTransactionVersion: 0 }).send();
-        if (fetched) return { signature, slot: BigInt(fetched.slot), logs: fetched.meta!.logMessages!, err: fetched.meta!.err };
-        await new Promise(r => setTimeout(r, 10));
-    }
-    throw new Error('transaction not confirmed');
+async function observeConfigUpdates(fees: number[]): Promise<TransactionLogs> {
+    return waitForTransactionLogs(rpc, await sendConfigUpdates(rpc, net.fixtures!, fees));
 }
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -87,7 +55,7 @@ describe('worker.ingestTransactions', () => {
         await worker.start();
         await backfilled; // the cursor now points at the newest transaction before ours
         try {
-            const pushed = await sendConfigUpdates([501, 502, 503]);
+            const pushed = await observeConfigUpdates([501, 502, 503]);
             const result = await worker.ingestTransactions([pushed, { ...pushed }]);
             expect(result).toEqual({ events: 6, truncated: 0 });
             await until(() => seen.length >= 3);
@@ -97,7 +65,7 @@ describe('worker.ingestTransactions', () => {
                 [503, 2, 0],
             ]);
             // A failed transaction's events were rolled back: never recorded.
-            const failedCopy = { ...(await sendConfigUpdates([504])), err: { InstructionError: [0, 'Custom'] } };
+            const failedCopy = { ...(await observeConfigUpdates([504])), err: { InstructionError: [0, 'Custom'] } };
             expect(await worker.ingestTransactions([failedCopy])).toEqual({ events: 0, truncated: 0 });
             // The worker's own backfill finds the same transactions: nothing is delivered twice.
             await worker.stop();

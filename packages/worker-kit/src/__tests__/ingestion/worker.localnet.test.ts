@@ -3,26 +3,16 @@
  * with the reference rwa_raffle program. Events are produced by real `update_config`
  * transactions (they emit `ConfigUpdated`). No RPC mock.
  */
-import { getUpdateConfigInstruction, RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
-import {
-    appendTransactionMessageInstructions,
-    createSolanaRpc,
-    createSolanaRpcSubscriptions,
-    createTransactionMessage,
-    getBase64EncodedWireTransaction,
-    getSignatureFromTransaction,
-    pipe,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
+import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createMemoryWorkerStore } from '../../store/memory';
 import { createPgliteWorkerStore } from '../../store/pglite';
 import type { WorkerStore } from '../../store/types';
 import { createWorker, type CreateWorkerOptions, type Worker } from '../../worker';
+import { configUpdateInstruction, sendConfigUpdates, sendInstructions, waitForTransactionLogs } from '../fixtures/config-updates';
 
 let net: Localnet;
 let rpc: ReturnType<typeof createSolanaRpc>;
@@ -46,31 +36,8 @@ afterAll(async () => {
 
 /** Sends a real `update_config` (emits ConfigUpdated); returns its signature. */
 async function emitConfigUpdated(): Promise<string> {
-    const f = net.fixtures!;
     fee += 1;
-    const ix = getUpdateConfigInstruction({
-        admin: f.admin.signer,
-        config: f.configAddress,
-        newAdmin: null,
-        permitSigners: null,
-        drawAuthority: null,
-        drawCommitment: null,
-        settleAuthority: null,
-        treasury: null,
-        feeBps: fee,
-        mrftMint: null,
-        paused: null,
-    });
-    const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        m => appendTransactionMessageInstructions([ix], m),
-    );
-    const tx = await signTransactionMessageWithSigners(message);
-    await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-    return getSignatureFromTransaction(tx);
+    return sendConfigUpdates(rpc, net.fixtures!, [fee]);
 }
 
 async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -240,22 +207,12 @@ describe('worker on the local cluster', () => {
             if (event.signature !== trigger) return;
             const result = await effect(`react:${event.id}`, { trigger: event.id }, async ({ recordSent }) => {
                 const f = net.fixtures!;
-                const ix = getUpdateConfigInstruction({
-                    admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null,
-                    drawCommitment: null, settleAuthority: null, treasury: null, feeBps: 7, mrftMint: null, paused: null,
+                const signature = await sendInstructions(rpc, f.admin.signer, [configUpdateInstruction(f, 7)], {
+                    beforeSend: async (signed, blockhash) => {
+                        await recordSent(signed, blockhash.lastValidBlockHeight);
+                        sends++;
+                    },
                 });
-                const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-                const message = pipe(
-                    createTransactionMessage({ version: 0 }),
-                    m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-                    m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-                    m => appendTransactionMessageInstructions([ix], m),
-                );
-                const tx = await signTransactionMessageWithSigners(message);
-                const signature = getSignatureFromTransaction(tx);
-                await recordSent(signature, blockhash.lastValidBlockHeight);
-                sends++;
-                await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
                 if (crash) {
                     crash = false;
                     // The process "dies" before it learns the outcome; wait until it landed.
@@ -308,12 +265,7 @@ describe('worker on the local cluster', () => {
 
     it('a transaction whose logs are truncated keeps the events before the cut and is dead-lettered for the rest', async () => {
         const f = net.fixtures!;
-        const ixs = Array.from({ length: 30 }, (_, i) =>
-            getUpdateConfigInstruction({
-                admin: f.admin.signer, config: f.configAddress, newAdmin: null, permitSigners: null, drawAuthority: null,
-                drawCommitment: null, settleAuthority: null, treasury: null, feeBps: 300 + i, mrftMint: null, paused: null,
-            }),
-        );
+        const ixs = Array.from({ length: 30 }, (_, i) => configUpdateInstruction(f, 300 + i));
         const store = createMemoryWorkerStore();
         const worker = makeWorker(store);
         const seen: number[] = [];
@@ -322,18 +274,9 @@ describe('worker on the local cluster', () => {
         const truncated = new Promise(r => worker.events.once('ingest:truncated', r));
         await worker.start();
         await connected;
-        const { value: blockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
-        const message = pipe(
-            createTransactionMessage({ version: 0 }),
-            m => setTransactionMessageFeePayerSigner(f.admin.signer, m),
-            m => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-            m => appendTransactionMessageInstructions(ixs, m),
-        );
-        const tx = await signTransactionMessageWithSigners(message);
-        const signature = getSignatureFromTransaction(tx);
-        await rpc.sendTransaction(getBase64EncodedWireTransaction(tx), { encoding: 'base64' }).send();
-        const fetched = await until(async () => (await rpc.getTransaction(signature, { commitment: 'confirmed', encoding: 'json', maxSupportedTransactionVersion: 0 }).send()) ?? undefined);
-        if (!fetched.meta?.logMessages?.includes('Log truncated')) {
+        const signature = await sendInstructions(rpc, f.admin.signer, ixs);
+        const fetched = await waitForTransactionLogs(rpc, signature, 15_000);
+        if (!fetched.logs.includes('Log truncated')) {
             // The cluster kept every line: nothing to fall back on; every event arrives.
             await until(() => seen.filter(fee => fee >= 300).length === 30);
             return;
