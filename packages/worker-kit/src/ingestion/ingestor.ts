@@ -190,6 +190,8 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
     let backfilling: Promise<number> | null = null;
     /** Signatures backfill passes processed, failed passes included (their backoff restarts when they progressed). */
     let backfillProgress = 0;
+    /** Signatures finality passes settled, failed passes included (same rule). */
+    let finalityProgress = 0;
 
     function seeSlot(slot: bigint) {
         if (chainSlot === null || slot > chainSlot) chainSlot = slot;
@@ -379,6 +381,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
                 else if (status.confirmationStatus === 'finalized') target = 'finalized';
                 if (target === null) continue;
                 for (const moved of await Promise.all(events.map(event => transitionEvent(ctx, event, target)))) if (moved) changed++;
+                finalityProgress++;
                 const p = processed.get(chunk[j]!);
                 if (p && target === 'finalized') p.commitment = 'finalized';
             }
@@ -462,13 +465,15 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
     async function finalityLoop(signal: AbortSignal): Promise<void> {
         let failures = 0;
         while (!signal.aborted) {
+            const progressBefore = finalityProgress;
             try {
                 await trackFinalityOnce();
                 failures = 0;
                 await sleep(finalityIntervalMs, signal);
             } catch (e) {
                 if (signal.aborted) return;
-                failures++;
+                // Like the backfill: a pass that settled signatures before a call failed backs off from the start.
+                failures = finalityProgress === progressBefore ? failures + 1 : 1;
                 emitSafely(ctx.events, 'worker:error', { scope: 'finality', error: asError(e) });
                 await sleep(backoffDelayMs(reconnectBackoff, failures), signal);
             }
