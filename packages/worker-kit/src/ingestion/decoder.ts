@@ -88,6 +88,8 @@ export interface ExtractedEvents {
 const LOG_TRUNCATED = 'Log truncated';
 const DATA_PREFIX = 'Program data: ';
 const INVOKE = /^Program (\S+) invoke \[(\d+)\]$/;
+/** Far above the runtime's instruction stack depth limit; deeper `invoke [N]` lines are not real. */
+const MAX_INVOKE_DEPTH = 64;
 const SUCCESS = /^Program (\S+) success$/;
 const FAILED = /^Program (\S+) failed: /;
 
@@ -120,6 +122,12 @@ export function extractProgramEvents(logs: readonly string[], programAddress: Ad
         const invoke = INVOKE.exec(line);
         if (invoke) {
             const depth = Number(invoke[2]);
+            if (!(depth >= 1 && depth <= MAX_INVOKE_DEPTH)) {
+                // Not something the runtime writes (hostile or corrupted logs): trust nothing after
+                // it, and let the caller treat the transaction like one with truncated logs.
+                truncated = true;
+                break;
+            }
             if (depth === 1) {
                 instructionIndex++;
                 eventIndex = 0;

@@ -45,6 +45,19 @@ describe('extractProgramEvents', () => {
     it('reports truncated logs', () => {
         expect(extractProgramEvents([`Program ${PROGRAM} invoke [1]`, 'Log truncated'], PROGRAM).truncated).toBe(true);
     });
+
+    it('hostile invoke depths (0, absurd, beyond 2^32) never throw: what came before is kept, the rest is treated as truncated', () => {
+        const p = thresholdPayload();
+        for (const depth of ['0', '65', '4294967296', '99999999999999999999']) {
+            const logs = [`Program ${PROGRAM} invoke [1]`, `Program data: ${p}`, `Program ${PROGRAM} invoke [${depth}]`, `Program data: ${p}`, `Program ${PROGRAM} success`];
+            const result = extractProgramEvents(logs, PROGRAM);
+            expect(result.truncated, depth).toBe(true);
+            expect(result.events.map(e => [e.instructionIndex, e.eventIndex])).toEqual([[0, 0]]);
+        }
+        // The deepest real nesting still parses.
+        const deep = [`Program ${OTHER} invoke [1]`, ...Array.from({ length: 8 }, (_, i) => `Program ${OTHER} invoke [${i + 2}]`), `Program ${PROGRAM} invoke [10]`, `Program data: ${p}`];
+        expect(extractProgramEvents(deep, PROGRAM)).toMatchObject({ truncated: false, events: [{ instructionIndex: 0, eventIndex: 0 }] });
+    });
 });
 
 describe('createEventDecoder', () => {
