@@ -20,6 +20,7 @@ import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInv
 import { asError, createWorkerEmitter, emitSafely, type WorkerEmitter } from './runtime/events';
 import {
     createHandlerRegistry,
+    type DeliveredEvent,
     type EventHandler,
     type HandlerJobPayload,
     type HandlerOptions,
@@ -28,7 +29,7 @@ import {
     UNDECODABLE_JOB_NAME,
     type UndecodableJobPayload,
 } from './runtime/handlers';
-import { createJobRunner, type JobRunner } from './runtime/job-runner';
+import { createJobRunner, type JobControl, type JobRunner } from './runtime/job-runner';
 import { runLeaderElection } from './runtime/leader';
 import { resolveRetryPolicy, type RetryPolicy } from './runtime/retry';
 import { createBatcher } from './runtime/batcher';
@@ -304,11 +305,11 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         if (truncated) throw new UnrecoverableError(`transaction ${p.signature}: ${p.reason}`);
     }
 
-    async function executeHandler(job: JobRecord, signal: AbortSignal): Promise<void> {
+    async function executeHandler(job: JobRecord, control: JobControl): Promise<void> {
         const p = job.payload as unknown as HandlerJobPayload;
         const handler = handlers.get(p.eventName, p.handler);
         if (!handler) throw new Error(`no handler "${p.handler}" for ${p.eventName} on replica ${owner}; register it on every replica`);
-        const key = { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex };
+        const key: EventKey = { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex };
         const stored = await readEvent(key);
         // Nothing runs for a retracted event, except the retraction notice itself.
         if (stored?.commitment === 'retracted' && p.kind !== 'retracted') return;
@@ -323,14 +324,26 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             if (now?.commitment === 'retracted') throw new UnrecoverableError(eventRetracted(eventId(key)).message);
             return runEffect(
                 { rpc, store, onResolved: info => emitSafely(events, 'effect:resolved', info) },
-                { key: effectKey, intent, run: effectRun, signal },
+                { key: effectKey, intent, run: effectRun, signal: control.signal },
             );
         };
+        const event: DeliveredEvent = {
+            signature: key.signature,
+            instructionIndex: key.instructionIndex,
+            eventIndex: key.eventIndex,
+            id: eventId(key),
+            name: p.eventName,
+            data: decoded.data,
+            slot: BigInt(p.slot),
+        };
         await run({
-            event: { ...key, id: eventId(key), name: p.eventName, data: decoded.data, slot: BigInt(p.slot) },
+            event,
             kind: p.kind,
             attempt: job.attempts,
-            signal,
+            // The job's signal is made only if the handler reads it.
+            get signal() {
+                return control.signal;
+            },
             effect,
         });
     }
@@ -358,8 +371,8 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 queue,
                 retry,
                 events,
-                execute: (job, signal) =>
-                    job.name === UNDECODABLE_JOB_NAME ? executeUndecodable(job) : job.name === TRUNCATED_JOB_NAME ? executeTruncated(job) : executeHandler(job, signal),
+                execute: (job, control) =>
+                    job.name === UNDECODABLE_JOB_NAME ? executeUndecodable(job) : job.name === TRUNCATED_JOB_NAME ? executeTruncated(job) : executeHandler(job, control),
                 describe: job => {
                     const p = job.payload as { signature?: string; instructionIndex?: number; eventIndex?: number; handler?: string } | null;
                     const id = p && typeof p.signature === 'string' ? eventId({ signature: p.signature, instructionIndex: p.instructionIndex ?? 0, eventIndex: p.eventIndex ?? 0 }) : null;

@@ -21,12 +21,19 @@ describe('memory store specifics', () => {
         await store.close();
     });
 
-    it('returns copies: mutating a record never changes the store', async () => {
+    it('returns its own records, with frozen JSON values: nothing a caller does changes the store', async () => {
         const store = createMemoryWorkerStore();
-        const { job } = await store.enqueueJob({ id: 'j', name: 'n', payload: { list: [1] } });
-        (job.payload as { list: number[] }).list.push(2);
+        const input = { list: [1], nested: { a: 'x' } };
+        const { job } = await store.enqueueJob({ id: 'j', name: 'n', payload: input });
+        input.list.push(2); // the caller's own value was copied on the way in
+        expect(() => (job.payload as { list: number[] }).list.push(3)).toThrow(TypeError);
+        expect(() => {
+            (job.payload as { nested: { a: string } }).nested.a = 'y';
+        }).toThrow(TypeError);
         (job as { status: string }).status = 'dead';
-        expect(await store.getJob('j')).toMatchObject({ status: 'pending', payload: { list: [1] } });
+        expect(await store.getJob('j')).toMatchObject({ status: 'pending', payload: { list: [1], nested: { a: 'x' } } });
+        const { event } = await store.recordEvent({ signature: 's', instructionIndex: 0, eventIndex: 0, slot: 1n, name: 'E', data: { v: [{ w: 1 }] } });
+        expect(Object.isFrozen((event.data as { v: object[] }).v[0])).toBe(true);
         await store.close();
     });
 });

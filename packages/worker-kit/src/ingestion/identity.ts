@@ -103,7 +103,14 @@ export function toJsonValue(value: unknown): JsonValue {
             if (value instanceof Uint8Array) return Array.from(value);
             if (Array.isArray(value)) return value.map(toJsonValue);
             const out: { [key: string]: JsonValue } = {};
-            for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonValue(v);
+            for (const k in value) {
+                if (!Object.hasOwn(value, k)) continue;
+                const v = (value as Record<string, unknown>)[k];
+                if (v === undefined) continue;
+                // An own `__proto__` key (hostile data) stays a key; assigning it would set the prototype.
+                if (k === '__proto__') Object.defineProperty(out, k, { value: toJsonValue(v), enumerable: true, writable: true, configurable: true });
+                else out[k] = toJsonValue(v);
+            }
             return out;
         }
         default:

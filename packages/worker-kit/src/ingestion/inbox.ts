@@ -9,7 +9,6 @@ import { type EnqueueJobInput, type EventKey, type InboxEvent, type JsonValue, M
 import { emitSafely, type ChainEventSummary, type WorkerEmitter } from '../runtime/events';
 import {
     handlerJobId,
-    handlerJobName,
     handlerJobPayload,
     type HandlerRegistry,
     planDeliveries,
@@ -88,7 +87,7 @@ function deliveryJobs(ctx: InboxContext, event: InboxEvent, replay: string | und
         jobs.push({
             id: handlerJobId(event, handler.handlerName, kind, replay),
             queue: ctx.queue,
-            name: handlerJobName(event.name, handler.handlerName),
+            name: handler.jobName,
             maxAttempts: handler.maxAttempts ?? ctx.maxAttempts,
             payload: handlerJobPayload({
                 kind,
@@ -196,11 +195,13 @@ export async function recordObservedEvents(
         if (results.some(r => r.created)) ctx.onEnqueued?.();
     }
     const recorded = await inChunks(toRecord.map(r => r.input), chunk => ctx.store.recordEvents(chunk));
+    const announce = ctx.events.listenerCount('event:received') > 0;
     for (let i = 0; i < recorded.length; i++) {
         const { inserted, event: stored } = recorded[i]!;
         let event = stored;
-        if (inserted) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
-        else if (commitment === 'finalized' && event.commitment === 'confirmed') {
+        if (inserted) {
+            if (announce) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
+        } else if (commitment === 'finalized' && event.commitment === 'confirmed') {
             const moved = await ctx.store.setEventCommitment({ ...event, commitment: 'finalized' });
             if (moved.event) event = moved.event;
             if (moved.changed) emitSafely(ctx.events, 'event:finalized', { event: summarize(event) });

@@ -218,8 +218,11 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
                 emitSafely(ctx.events, 'ingest:truncated', { signature });
                 await recordTruncatedTransaction(ctx, { signature, slot });
             }
-            const mine = events.map(e => ({ signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex }));
-            mine.forEach((key, i) => payloads.push({ ...key, slot, raw: events[i]!.base64 }));
+            const mine: EventKey[] = [];
+            for (const e of events) {
+                mine.push({ signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex });
+                payloads.push({ signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex, slot, raw: e.base64 });
+            }
             keys.push(mine);
         }
         await recordObservedEvents(ctx, payloads, commitment, source);

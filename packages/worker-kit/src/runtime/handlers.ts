@@ -107,6 +107,8 @@ export interface HandlerOptions<TName extends string = string, TData = unknown> 
 export interface RegisteredHandler {
     readonly eventName: string;
     readonly handlerName: string;
+    /** {@link handlerJobName} of the two. */
+    readonly jobName: string;
     readonly run: EventHandler<string, unknown>;
     readonly commitment: HandlerCommitment;
     readonly onFinalized: EventHandler<string, unknown> | null;
@@ -270,6 +272,7 @@ export function createHandlerRegistry(eventNames: readonly string[]): HandlerReg
             list.push({
                 eventName,
                 handlerName,
+                jobName: handlerJobName(eventName, handlerName),
                 run,
                 commitment,
                 onFinalized: options.onFinalized ?? null,
@@ -322,5 +325,15 @@ export function planDeliveries(handlers: readonly RegisteredHandler[], commitmen
 
 /** Builds the JSON payload of a handler job. @internal */
 export function handlerJobPayload(input: Omit<HandlerJobPayload, 'v'>): JsonValue {
-    return { v: 2, ...input } as unknown as JsonValue;
+    const payload: HandlerJobPayload = {
+        v: 2,
+        kind: input.kind,
+        eventName: input.eventName,
+        handler: input.handler,
+        signature: input.signature,
+        instructionIndex: input.instructionIndex,
+        eventIndex: input.eventIndex,
+        slot: input.slot,
+    };
+    return payload as unknown as JsonValue;
 }

@@ -3,14 +3,25 @@
  * concurrency, extends their leases while they run (heartbeat), completes or fails them with the
  * retry policy, and drains on stop. Every replica runs one.
  *
+ * The per-job path is kept lean because it runs once per event and handler: one heartbeat timer
+ * serves every running job, a job's abort signal is created only when its handler looks at it,
+ * p-retry is engaged only after a first failure, and event payloads are built only when someone
+ * listens.
+ *
  * @packageDocumentation
  */
 import { type JobRecord, MAX_BATCH_SIZE, type WorkerStore } from '../store/types';
-import { errorText } from './errors';
+import { errorText, isUnrecoverableError } from './errors';
 import { createBatcher } from './batcher';
 import { asError, emitSafely, type WorkerEmitter } from './events';
 import { decideAfterFailure, type ResolvedRetryPolicy, runWithRetries } from './retry';
-import { createWakeup, sleep } from './time';
+import { createWakeup, LazyAbort, sleep } from './time';
+
+/** What the executor of a job gets besides the job: its abort signal, created on first use. */
+export interface JobControl {
+    /** Aborted when the job's lease is lost or on shutdown after the drain timeout. */
+    readonly signal: AbortSignal;
+}
 
 /** Options of {@link createJobRunner}. */
 export interface JobRunnerOptions {
@@ -30,8 +41,8 @@ export interface JobRunnerOptions {
     readonly drainTimeoutMs?: number;
     /** The retry policy. */
     readonly retry: ResolvedRetryPolicy;
-    /** Runs one job; throw to fail it. */
-    readonly execute: (job: JobRecord, signal: AbortSignal) => Promise<void>;
+    /** Runs one job; throw to fail it. Read `control.signal` only when needed (it is created then). */
+    readonly execute: (job: JobRecord, control: JobControl) => Promise<void>;
     /** Where events go. */
     readonly events: WorkerEmitter;
     /** Describes a job for events (event id and handler name). */
@@ -59,6 +70,15 @@ export interface JobRunner {
     readonly inFlight: number;
 }
 
+/** A job this runner holds. */
+interface RunningJob {
+    readonly job: JobRecord;
+    readonly abort: LazyAbort;
+    /** When its lease was last set (claim or heartbeat). */
+    leaseSetAt: number;
+    promise: Promise<void>;
+}
+
 /**
  * Creates a {@link JobRunner}.
  *
@@ -72,15 +92,19 @@ export interface JobRunner {
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
     const leaseMs = Math.max(1_000, options.leaseMs ?? 30_000);
+    const heartbeatMs = Math.max(100, Math.floor(leaseMs / 3));
     const pollMs = Math.max(10, options.pollMs ?? 500);
     const drainTimeoutMs = Math.max(0, options.drainTimeoutMs ?? 10_000);
     const queue = options.queue ?? 'default';
+    const { events, retry } = options;
     const intake = new AbortController();
     const wake = createWakeup();
-    const running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+    const running = new Map<string, RunningJob>();
     let loop: Promise<void> | null = null;
+    let heartbeat: ReturnType<typeof setInterval> | null = null;
     let stopping: Promise<{ abandoned: number }> | null = null;
     const describe = options.describe ?? (() => ({ eventId: null, handler: null }));
+    const listened = (name: 'handler:succeeded' | 'handler:failed' | 'job:retry' | 'job:dead') => events.listenerCount(name) > 0;
     // Jobs that finish in the same turn are completed with one store call.
     const complete = createBatcher(async (ids: string[]) => {
         const done = new Set(await options.store.completeJobs({ owner: options.owner, ids }));
@@ -89,36 +113,62 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     /** Hands a job back unspent (shutdown); another replica may run it at once. */
     const release = (id: string) => options.store.releaseJob({ id, owner: options.owner }).catch(() => false);
 
-    async function runOne(job: JobRecord, abort: AbortController): Promise<void> {
-        const summary = { jobId: job.id, name: job.name, attempt: job.attempts };
-        const started = Date.now();
-        const heartbeat = setInterval(() => {
-            options.store.extendJobLease({ id: job.id, owner: options.owner, leaseMs }).then(
+    /**
+     * One timer for every running job: a lease set at least half a period ago is extended, so
+     * each lease is renewed at most 1.5 periods (half the lease) after it was last set. A job
+     * whose lease is gone (another replica took it over) is aborted.
+     */
+    function beat(): void {
+        const now = Date.now();
+        for (const r of running.values()) {
+            if (now - r.leaseSetAt < heartbeatMs / 2) continue;
+            r.leaseSetAt = now;
+            options.store.extendJobLease({ id: r.job.id, owner: options.owner, leaseMs }).then(
                 lease => {
-                    if (lease === null) abort.abort(new Error(`lost the lease of job ${job.id}`));
+                    if (lease === null) r.abort.abort(new Error(`lost the lease of job ${r.job.id}`));
                 },
                 () => undefined,
             );
-        }, Math.max(100, Math.floor(leaseMs / 3)));
+        }
+    }
+
+    /** Runs a job's attempt: once directly, then (after a retryable failure) with p-retry's in-process retries. */
+    async function attempt(r: RunningJob): Promise<void> {
+        const { job, abort } = r;
         try {
-            await runWithRetries(() => options.execute(job, abort.signal), {
-                policy: options.retry,
+            await options.execute(job, abort);
+        } catch (error) {
+            if (retry.inProcessRetries === 0 || isUnrecoverableError(error) || abort.aborted) throw error;
+            let first = true;
+            await runWithRetries(() => (first ? ((first = false), Promise.reject(error)) : options.execute(job, abort)), {
+                policy: retry,
                 signal: abort.signal,
-                onRetry: ({ error, delayMs }) => emitSafely(options.events, 'job:retry', { ...summary, scope: 'in-process', delayMs, error }),
+                onRetry: ({ error: e, delayMs }) => emitSafely(events, 'job:retry', { jobId: job.id, name: job.name, attempt: job.attempts, scope: 'in-process', delayMs, error: e }),
             });
-            clearInterval(heartbeat);
+        }
+        // As p-retry does: a job whose signal fired meanwhile does not count as done.
+        if (abort.aborted) throw abort.reason;
+    }
+
+    async function runOne(r: RunningJob): Promise<void> {
+        const { job, abort } = r;
+        const started = Date.now();
+        try {
+            await attempt(r);
             await complete(job.id);
-            emitSafely(options.events, 'handler:succeeded', { ...summary, ...describe(job), durationMs: Date.now() - started });
+            if (listened('handler:succeeded')) {
+                emitSafely(events, 'handler:succeeded', { jobId: job.id, name: job.name, attempt: job.attempts, ...describe(job), durationMs: Date.now() - started });
+            }
         } catch (e) {
-            clearInterval(heartbeat);
             const error = asError(e);
-            if (abort.signal.aborted && intake.signal.aborted) {
+            if (abort.aborted && intake.signal.aborted) {
                 // Shutdown: hand the job back instead of spending the attempt on an error.
                 await release(job.id);
                 return;
             }
-            const decision = decideAfterFailure({ error, attempts: job.attempts, maxAttempts: job.maxAttempts, policy: options.retry });
-            emitSafely(options.events, 'handler:failed', { ...summary, ...describe(job), error, willRetry: decision.outcome === 'retry' });
+            const summary = { jobId: job.id, name: job.name, attempt: job.attempts };
+            const decision = decideAfterFailure({ error, attempts: job.attempts, maxAttempts: job.maxAttempts, policy: retry });
+            emitSafely(events, 'handler:failed', { ...summary, ...describe(job), error, willRetry: decision.outcome === 'retry' });
             const result = await options.store.failJob({
                 id: job.id,
                 owner: options.owner,
@@ -126,12 +176,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
                 ...(decision.outcome === 'retry' ? { retryDelayMs: decision.delayMs } : { unrecoverable: true }),
             });
             if (result.outcome === 'retry' && decision.outcome === 'retry') {
-                emitSafely(options.events, 'job:retry', { ...summary, scope: 'rescheduled', delayMs: decision.delayMs, error });
+                emitSafely(events, 'job:retry', { ...summary, scope: 'rescheduled', delayMs: decision.delayMs, error });
             } else if (result.outcome === 'dead') {
-                emitSafely(options.events, 'job:dead', { ...summary, error: errorText(error) });
+                emitSafely(events, 'job:dead', { ...summary, error: errorText(error) });
             }
+        }
+    }
+
+    /** Runs a job and forgets it when done (any error is reported, never thrown). */
+    async function track(r: RunningJob): Promise<void> {
+        try {
+            await runOne(r);
+        } catch (e) {
+            emitSafely(events, 'worker:error', { scope: 'jobs', error: asError(e) });
         } finally {
-            clearInterval(heartbeat);
+            running.delete(r.job.id);
+            wake.notify();
         }
     }
 
@@ -144,24 +204,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
                 continue;
             }
             let jobs: JobRecord[];
+            const claimedAt = Date.now();
             try {
                 jobs = await options.store.claimJobs({ owner: options.owner, queue, limit: Math.min(free, MAX_BATCH_SIZE), leaseMs });
                 failures = 0;
             } catch (e) {
                 failures++;
-                emitSafely(options.events, 'worker:error', { scope: 'jobs', error: asError(e) });
+                emitSafely(events, 'worker:error', { scope: 'jobs', error: asError(e) });
                 await sleep(Math.min(pollMs * 2 ** failures, 30_000), intake.signal);
                 continue;
             }
             for (const job of jobs) {
-                const abort = new AbortController();
-                const promise = runOne(job, abort)
-                    .catch(e => emitSafely(options.events, 'worker:error', { scope: 'jobs', error: asError(e) }))
-                    .finally(() => {
-                        running.delete(job.id);
-                        wake.notify();
-                    });
-                running.set(job.id, { promise, abort });
+                const r: RunningJob = { job, abort: new LazyAbort(), leaseSetAt: claimedAt, promise: Promise.resolve() };
+                running.set(job.id, r);
+                r.promise = track(r);
             }
             if (jobs.length === 0) await wake.wait(pollMs, intake.signal);
         }
@@ -170,7 +226,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return {
         start() {
             if (loop !== null || intake.signal.aborted) return;
-            loop = claimLoop().catch(e => emitSafely(options.events, 'worker:error', { scope: 'jobs', error: asError(e) }));
+            heartbeat = setInterval(beat, heartbeatMs);
+            heartbeat.unref?.();
+            loop = claimLoop().catch(e => emitSafely(events, 'worker:error', { scope: 'jobs', error: asError(e) }));
         },
         poke: () => wake.notify(),
         get inFlight() {
@@ -199,6 +257,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
                     grace.abort();
                     await Promise.all([...running.keys()].map(release));
                 }
+                if (heartbeat !== null) clearInterval(heartbeat);
                 return { abandoned };
             })();
             return stopping;

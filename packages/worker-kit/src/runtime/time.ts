@@ -138,3 +138,48 @@ export function createWakeup(): Wakeup {
         },
     };
 }
+
+/**
+ * An abort signal made on first use. Creating an `AbortController` costs more than most
+ * handlers take, and most never look at their signal; this keeps the reason of an abort that
+ * happens before anyone asked, and hands out an already-aborted signal then.
+ *
+ * @example
+ * ```ts
+ * const abort = new LazyAbort();
+ * abort.abort(new Error('lost the lease'));
+ * abort.signal.aborted; // true (the signal is created now, already aborted)
+ * ```
+ */
+export class LazyAbort {
+    #controller: AbortController | null = null;
+    #aborted = false;
+    #reason: unknown = undefined;
+
+    /** The signal (created now if nobody asked before). */
+    get signal(): AbortSignal {
+        if (this.#controller === null) {
+            this.#controller = new AbortController();
+            if (this.#aborted) this.#controller.abort(this.#reason);
+        }
+        return this.#controller.signal;
+    }
+
+    /** Whether it was aborted (without creating the signal). */
+    get aborted(): boolean {
+        return this.#aborted;
+    }
+
+    /** The abort reason, if aborted. */
+    get reason(): unknown {
+        return this.#reason;
+    }
+
+    /** Aborts (the first call wins). */
+    abort(reason: unknown): void {
+        if (this.#aborted) return;
+        this.#aborted = true;
+        this.#reason = reason;
+        this.#controller?.abort(reason);
+    }
+}

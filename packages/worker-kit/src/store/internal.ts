@@ -123,20 +123,25 @@ export function checkJobStatus(value: unknown): JobStatus {
     throw invalidArgument('statuses', 'expected pending, running, completed or dead');
 }
 
+/** How an adapter keeps JSON values: as text ({@link toJson}) or as frozen copies ({@link freezeJson}). */
+export type JsonEncoding<D> = (name: string, value: unknown) => D;
+
 /** A validated {@link RecordEventInput}: what every adapter stores. */
-export interface CheckedEvent {
+export interface CheckedEvent<D = string> {
     readonly signature: string;
     readonly instructionIndex: number;
     readonly eventIndex: number;
     readonly slot: bigint;
     readonly name: string;
-    /** The data as JSON text. */
-    readonly data: string;
+    /** The data, encoded for the adapter (JSON text by default). */
+    readonly data: D;
     readonly commitment: CommitmentState;
 }
 
 /** Validates one event to record. */
-export function checkRecordEvent(input: RecordEventInput): CheckedEvent {
+export function checkRecordEvent(input: RecordEventInput): CheckedEvent;
+export function checkRecordEvent<D>(input: RecordEventInput, encode: JsonEncoding<D>): CheckedEvent<D>;
+export function checkRecordEvent(input: RecordEventInput, encode: JsonEncoding<unknown> = toJson): CheckedEvent<unknown> {
     checkEventKey(input);
     return {
         signature: input.signature,
@@ -144,30 +149,32 @@ export function checkRecordEvent(input: RecordEventInput): CheckedEvent {
         eventIndex: input.eventIndex,
         slot: checkU64('slot', input.slot),
         name: checkId('name', input.name),
-        data: toJson('data', input.data),
+        data: encode('data', input.data),
         commitment: checkCommitment(input.commitment ?? 'seen', false),
     };
 }
 
 /** A validated {@link EnqueueJobInput}. */
-export interface CheckedJob {
+export interface CheckedJob<D = string> {
     readonly id: string;
     readonly queue: string;
     readonly name: string;
-    /** The payload as JSON text. */
-    readonly payload: string;
+    /** The payload, encoded for the adapter (JSON text by default). */
+    readonly payload: D;
     readonly maxAttempts: number;
     /** The requested run time, or null for "now". */
     readonly runAt: number | null;
 }
 
 /** Validates one job to enqueue (a random id when it has none). */
-export function checkEnqueueJob(input: EnqueueJobInput): CheckedJob {
+export function checkEnqueueJob(input: EnqueueJobInput): CheckedJob;
+export function checkEnqueueJob<D>(input: EnqueueJobInput, encode: JsonEncoding<D>): CheckedJob<D>;
+export function checkEnqueueJob(input: EnqueueJobInput, encode: JsonEncoding<unknown> = toJson): CheckedJob<unknown> {
     return {
         id: input.id === undefined ? randomId() : checkId('id', input.id),
         queue: input.queue === undefined ? DEFAULT_QUEUE : checkId('queue', input.queue),
         name: checkId('name', input.name),
-        payload: toJson('payload', input.payload ?? null),
+        payload: encode('payload', input.payload ?? null),
         maxAttempts: input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts),
         runAt: input.runAt === undefined ? null : checkUint('runAt', input.runAt),
     };
@@ -202,6 +209,71 @@ export function toJson(name: string, value: unknown): string {
     }
     if (text === undefined) throw invalidArgument(name, 'not JSON-serializable');
     return text;
+}
+
+/** Returned by {@link copyPlainJson} for what only JSON's own rules can settle. */
+const NOT_PLAIN = Symbol('not plain JSON');
+/** Deeper values are left to `JSON.stringify` (which also reports cycles). */
+const MAX_PLAIN_DEPTH = 64;
+
+/**
+ * A deep, frozen copy of a JSON value: the same value as `JSON.parse(JSON.stringify(value))`
+ * (and the same errors), frozen, so that a store can hand it out without copying it again. Plain
+ * data (what decoded events and payloads are) is copied directly without the text in between;
+ * anything JSON would transform (a `toJSON`, a class instance, an `undefined` member, a
+ * non-finite number, an array hole, a `__proto__` key, a bigint, deep or cyclic nesting) goes
+ * through JSON itself.
+ */
+export function freezeJson(name: string, value: unknown): JsonValue {
+    const copy = copyPlainJson(value === undefined ? null : value, 0);
+    return copy === NOT_PLAIN ? deepFreeze(JSON.parse(toJson(name, value)) as JsonValue) : copy;
+}
+
+function copyPlainJson(value: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
+    switch (typeof value) {
+        case 'string':
+        case 'boolean':
+            return value;
+        case 'number':
+            return Number.isFinite(value) ? (value === 0 ? 0 : value) : NOT_PLAIN; // -0 becomes 0, as in JSON
+        case 'object': {
+            if (value === null) return null;
+            if (depth >= MAX_PLAIN_DEPTH) return NOT_PLAIN;
+            if (Array.isArray(value)) {
+                const out: JsonValue[] = [];
+                for (let i = 0; i < value.length; i++) {
+                    if (!(i in value)) return NOT_PLAIN;
+                    const item = copyPlainJson(value[i], depth + 1);
+                    if (item === NOT_PLAIN) return NOT_PLAIN;
+                    out.push(item);
+                }
+                Object.freeze(out);
+                return out;
+            }
+            const proto = Object.getPrototypeOf(value);
+            if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+            if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+            const out: { [key: string]: JsonValue } = {};
+            for (const key in value) {
+                if (key === '__proto__' || !Object.hasOwn(value, key)) return NOT_PLAIN;
+                const item = copyPlainJson((value as Record<string, unknown>)[key], depth + 1);
+                if (item === NOT_PLAIN) return NOT_PLAIN;
+                out[key] = item;
+            }
+            Object.freeze(out);
+            return out;
+        }
+        default:
+            return NOT_PLAIN; // undefined members, functions, symbols, bigints
+    }
+}
+
+function deepFreeze(value: JsonValue): JsonValue {
+    if (value !== null && typeof value === 'object') {
+        for (const item of Object.values(value)) deepFreeze(item);
+        Object.freeze(value);
+    }
+    return value;
 }
 
 /** Parses a stored JSON value (drivers may already have parsed JSONB). */

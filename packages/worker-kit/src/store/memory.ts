@@ -27,8 +27,7 @@ import {
     type CheckedEvent,
     type CheckedJob,
     eventMapKey as eventId,
-    fromJson,
-    toJson,
+    freezeJson,
 } from './internal';
 import type {
     AcquireLeaseInput,
@@ -50,6 +49,7 @@ import type {
     FailJobResult,
     InboxEvent,
     JobLeaseInput,
+    JsonValue,
     JobRecord,
     LeaseRecord,
     ListAuditInput,
@@ -75,11 +75,14 @@ import type {
 /** Options of {@link createMemoryWorkerStore}. */
 export type MemoryWorkerStoreOptions = WorkerStoreOptions;
 
+// JSON values (event data, payloads, intents, audit data) are kept as deep-frozen copies made on
+// the way in (`freezeJson`) and handed out as they are: callers get their own record objects,
+// but never a JSON value they could change under the store.
 type Stored<T> = { -readonly [K in keyof T]: T[K] };
-type StoredEvent = Omit<Stored<InboxEvent>, 'data'> & { data: string };
-type StoredJob = Omit<Stored<JobRecord>, 'payload'> & { payload: string };
-type StoredEffect = Omit<Stored<EffectRecord>, 'intent'> & { intent: string };
-type StoredAudit = Omit<Stored<AuditRecord>, 'data'> & { data: string };
+type StoredEvent = Stored<InboxEvent>;
+type StoredJob = Stored<JobRecord>;
+type StoredEffect = Stored<EffectRecord>;
+type StoredAudit = Stored<AuditRecord>;
 
 function compareText(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
@@ -217,10 +220,20 @@ class MemoryWorkerStore implements WorkerStore {
     // -- inbox ----------------------------------------------------------------------------
 
     #event(e: StoredEvent): InboxEvent {
-        return { ...e, data: fromJson(e.data) };
+        return {
+            signature: e.signature,
+            instructionIndex: e.instructionIndex,
+            eventIndex: e.eventIndex,
+            slot: e.slot,
+            name: e.name,
+            data: e.data,
+            commitment: e.commitment,
+            receivedAt: e.receivedAt,
+            updatedAt: e.updatedAt,
+        };
     }
 
-    #insertEvent(checked: CheckedEvent, now: number): RecordEventResult {
+    #insertEvent(checked: CheckedEvent<JsonValue>, now: number): RecordEventResult {
         const id = eventId(checked);
         const existing = this.#events.get(id);
         if (existing) return { inserted: false, event: this.#event(existing) };
@@ -242,13 +255,13 @@ class MemoryWorkerStore implements WorkerStore {
 
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
         this.#open();
-        return this.#insertEvent(checkRecordEvent(input), this.#now(input.now));
+        return this.#insertEvent(checkRecordEvent(input, freezeJson), this.#now(input.now));
     }
 
     async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
         this.#open();
         // Validate every input before writing any.
-        const checked = checkBatch('inputs', inputs).map(input => ({ event: checkRecordEvent(input), now: this.#now(input.now) }));
+        const checked = checkBatch('inputs', inputs).map(input => ({ event: checkRecordEvent(input, freezeJson), now: this.#now(input.now) }));
         return checked.map(c => this.#insertEvent(c.event, c.now));
     }
 
@@ -303,13 +316,13 @@ class MemoryWorkerStore implements WorkerStore {
     // -- effects --------------------------------------------------------------------------
 
     #effect(e: StoredEffect): EffectRecord {
-        return { ...e, intent: fromJson(e.intent) };
+        return { ...e };
     }
 
     async beginEffect(input: BeginEffectInput): Promise<BeginEffectResult> {
         this.#open();
         const key = checkId('key', input.key);
-        const intent = toJson('intent', input.intent);
+        const intent = freezeJson('intent', input.intent);
         const now = this.#now(input.now);
         const existing = this.#effects.get(key);
         if (existing) return { created: false, effect: this.#effect(existing) };
@@ -390,7 +403,22 @@ class MemoryWorkerStore implements WorkerStore {
     // -- jobs -----------------------------------------------------------------------------
 
     #job(j: StoredJob): JobRecord {
-        return { ...j, payload: fromJson(j.payload) };
+        return {
+            id: j.id,
+            queue: j.queue,
+            name: j.name,
+            payload: j.payload,
+            maxAttempts: j.maxAttempts,
+            status: j.status,
+            runAt: j.runAt,
+            attempts: j.attempts,
+            leaseOwner: j.leaseOwner,
+            leaseExpiresAt: j.leaseExpiresAt,
+            lastError: j.lastError,
+            createdAt: j.createdAt,
+            updatedAt: j.updatedAt,
+            finishedAt: j.finishedAt,
+        };
     }
 
     #queue(name: string): { pending: PendingHeap; running: Set<string> } {
@@ -406,7 +434,7 @@ class MemoryWorkerStore implements WorkerStore {
         q.pending.push({ runAt: j.runAt, id: j.id });
     }
 
-    #insertJob(checked: CheckedJob, now: number): EnqueueJobResult {
+    #insertJob(checked: CheckedJob<JsonValue>, now: number): EnqueueJobResult {
         const existing = this.#jobs.get(checked.id);
         if (existing) return { created: false, job: this.#job(existing) };
         // A literal with every field (not a spread): one object shape for every stored job.
@@ -433,13 +461,13 @@ class MemoryWorkerStore implements WorkerStore {
 
     async enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult> {
         this.#open();
-        return this.#insertJob(checkEnqueueJob(input), this.#now(input.now));
+        return this.#insertJob(checkEnqueueJob(input, freezeJson), this.#now(input.now));
     }
 
     async enqueueJobs(inputs: readonly EnqueueJobInput[]): Promise<EnqueueJobResult[]> {
         this.#open();
         // Validate every input before writing any.
-        const checked = checkBatch('inputs', inputs).map(input => ({ job: checkEnqueueJob(input), now: this.#now(input.now) }));
+        const checked = checkBatch('inputs', inputs).map(input => ({ job: checkEnqueueJob(input, freezeJson), now: this.#now(input.now) }));
         return checked.map(c => this.#insertJob(c.job, c.now));
     }
 
@@ -494,7 +522,11 @@ class MemoryWorkerStore implements WorkerStore {
             }
         }
         return claimed.map(j => {
-            Object.assign(j, { status: 'running', leaseOwner: owner, leaseExpiresAt: now + leaseMs, attempts: j.attempts + 1, updatedAt: now });
+            j.status = 'running';
+            j.leaseOwner = owner;
+            j.leaseExpiresAt = now + leaseMs;
+            j.attempts++;
+            j.updatedAt = now;
             return this.#job(j);
         });
     }
@@ -533,7 +565,11 @@ class MemoryWorkerStore implements WorkerStore {
     #completeJob(id: string, owner: string, now: number): boolean {
         const j = this.#held(id, owner);
         if (!j) return false;
-        Object.assign(j, { status: 'completed', leaseOwner: null, leaseExpiresAt: null, updatedAt: now, finishedAt: now });
+        j.status = 'completed';
+        j.leaseOwner = null;
+        j.leaseExpiresAt = null;
+        j.updatedAt = now;
+        j.finishedAt = now;
         this.#queue(j.queue).running.delete(id);
         return true;
     }
@@ -671,11 +707,11 @@ class MemoryWorkerStore implements WorkerStore {
         const actor = checkId('actor', input.actor);
         const action = checkId('action', input.action);
         const subject = checkOptionalId('subject', input.subject);
-        const data = toJson('data', input.data ?? null);
+        const data = freezeJson('data', input.data ?? null);
         const at = this.#now(input.now);
         const entry: StoredAudit = { seq: this.#audit.length + 1, at, actor, action, subject, data };
         this.#audit.push(entry);
-        return { ...entry, data: fromJson(data) };
+        return { ...entry };
     }
 
     async listAudit(input: ListAuditInput = {}): Promise<AuditRecord[]> {
@@ -686,7 +722,7 @@ class MemoryWorkerStore implements WorkerStore {
         const out: AuditRecord[] = [];
         for (let i = after; i < this.#audit.length && out.length < limit; i++) {
             const e = this.#audit[i]!;
-            if (subject === null || e.subject === subject) out.push({ ...e, data: fromJson(e.data) });
+            if (subject === null || e.subject === subject) out.push({ ...e });
         }
         return out;
     }

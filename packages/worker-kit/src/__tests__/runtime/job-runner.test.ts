@@ -4,7 +4,7 @@ import { createMemoryWorkerStore } from '../../store/memory';
 import type { JobRecord, WorkerStore } from '../../store/types';
 import { UnrecoverableError } from '../../runtime/errors';
 import { createWorkerEmitter } from '../../runtime/events';
-import { createJobRunner, type JobRunner } from '../../runtime/job-runner';
+import { createJobRunner, type JobControl, type JobRunner } from '../../runtime/job-runner';
 import { resolveRetryPolicy } from '../../runtime/retry';
 
 const policy = resolveRetryPolicy({ inProcessRetries: 0, backoff: { minMs: 1, maxMs: 1, jitter: 0 } });
@@ -23,7 +23,7 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5_000)
     }
 }
 
-function start(store: WorkerStore, execute: (job: JobRecord, signal: AbortSignal) => Promise<void>, extra: { concurrency?: number; drainTimeoutMs?: number } = {}) {
+function start(store: WorkerStore, execute: (job: JobRecord, control: JobControl) => Promise<void>, extra: { concurrency?: number; drainTimeoutMs?: number } = {}) {
     const events = createWorkerEmitter();
     const runner = createJobRunner({ store, owner: 'w1', retry: policy, execute, events, pollMs: 10, ...extra });
     runners.push(runner);
@@ -127,7 +127,7 @@ describe('job runner', () => {
         let started = false;
         const { runner } = start(
             store,
-            (_job, signal) =>
+            (_job, { signal }) =>
                 new Promise((_resolve, reject) => {
                     started = true;
                     signal.addEventListener('abort', () => reject(new Error('aborted')));
@@ -141,6 +141,99 @@ describe('job runner', () => {
         expect(await store.getJob('stuck')).toMatchObject({ status: 'pending', attempts: 0, leaseOwner: null, leaseExpiresAt: null });
         const [again] = await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 1_000 });
         expect(again).toMatchObject({ id: 'stuck', attempts: 1 });
+    });
+});
+
+/** The store's jobs, except that every lease extension finds the lease gone. */
+function losingLeases(store: WorkerStore): Pick<WorkerStore, 'claimJobs' | 'completeJobs' | 'failJob' | 'extendJobLease' | 'releaseJob'> {
+    return {
+        claimJobs: input => store.claimJobs(input),
+        completeJobs: input => store.completeJobs(input),
+        failJob: input => store.failJob(input),
+        releaseJob: input => store.releaseJob(input),
+        extendJobLease: async () => null,
+    };
+}
+
+describe('job runner leases', () => {
+    it('keeps the lease of a job that runs longer than the lease (one heartbeat for all jobs)', async () => {
+        const store = createMemoryWorkerStore();
+        for (const id of ['long1', 'long2']) await store.enqueueJob({ id, name: 'x' });
+        let finished = 0;
+        const events = createWorkerEmitter();
+        const runner = createJobRunner({
+            store,
+            owner: 'w1',
+            retry: policy,
+            events,
+            pollMs: 10,
+            leaseMs: 1_000,
+            execute: async () => {
+                await new Promise(r => setTimeout(r, 1_600));
+                finished++;
+            },
+        });
+        runners.push(runner);
+        runner.start();
+        await until(async () => (await store.getJob('long2'))?.status === 'running');
+        await new Promise(r => setTimeout(r, 1_200)); // past the first lease
+        // Another replica finds nothing to take over: both leases were extended.
+        expect(await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 1_000 })).toEqual([]);
+        await until(() => finished === 2);
+        await until(async () => (await Promise.all(['long1', 'long2'].map(id => store.getJob(id)))).every(j => j?.status === 'completed'));
+    });
+
+    it("aborts a job's signal when its lease is lost, and does not complete it", async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'taken', name: 'x' });
+        // The lease is gone (e.g. another replica took the job over after a pause).
+        const lossy = losingLeases(store);
+        let reason: unknown = null;
+        const events = createWorkerEmitter();
+        const runner = createJobRunner({
+            store: lossy,
+            owner: 'w1',
+            retry: policy,
+            events,
+            pollMs: 10,
+            leaseMs: 1_000,
+            execute: (_job, { signal }) =>
+                new Promise((_resolve, reject) => {
+                    signal.addEventListener('abort', () => {
+                        reason = signal.reason;
+                        reject(signal.reason as Error);
+                    });
+                }),
+        });
+        runners.push(runner);
+        runner.start();
+        await until(() => reason !== null, 3_000);
+        expect(String(reason)).toContain('lost the lease of job taken');
+        await until(async () => (await store.getJob('taken'))?.status !== 'running');
+        expect((await store.getJob('taken'))?.status).not.toBe('completed');
+    });
+
+    it('a handler that never reads its signal still sees the lease loss: its success does not count', async () => {
+        const store = createMemoryWorkerStore();
+        await store.enqueueJob({ id: 'blind', name: 'x', maxAttempts: 1 });
+        const lossy = losingLeases(store);
+        const events = createWorkerEmitter();
+        const succeeded: string[] = [];
+        events.on('handler:succeeded', e => succeeded.push(e.jobId));
+        const runner = createJobRunner({
+            store: lossy,
+            owner: 'w1',
+            retry: policy,
+            events,
+            pollMs: 10,
+            leaseMs: 1_000,
+            execute: () => new Promise(r => setTimeout(r, 700)),
+        });
+        runners.push(runner);
+        runner.start();
+        await until(async () => (await store.getJob('blind'))?.status === 'dead', 3_000);
+        expect((await store.getJob('blind'))?.lastError).toContain('lost the lease');
+        expect(succeeded).toEqual([]);
     });
 });
 
