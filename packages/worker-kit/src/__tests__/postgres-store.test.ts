@@ -6,7 +6,8 @@ import { describeWorkerStoreConformance } from '@raffle/worker-kit/testing';
 
 import type { SqlDriver } from '../store/postgres/driver';
 import { createPostgresWorkerStore } from '../store/postgres/index';
-import { migrate } from '../store/postgres/migrate';
+import { migrate, quoteSchema } from '../store/postgres/migrate';
+import { claimJobsSql } from '../store/postgres/sql-store';
 import { MIGRATIONS } from '../store/postgres/migrations.generated';
 import { DATABASE_URL, PgAdmin, fileTag, skipPostgres } from './services';
 
@@ -144,6 +145,31 @@ describe.skipIf(skip)('postgres store specifics', () => {
 
     it('rejects a schema name that would need escaping', () => {
         expect(() => createPostgresWorkerStore({ connectionString: DATABASE_URL, schema: 'bad"; DROP' })).toThrow(/schema name/);
+    });
+
+    it('claims from the partial indexes in order: a backlog is never scanned or sorted whole', async () => {
+        const { schema, open } = freshStore();
+        const store = open();
+        const queue = 'events:backlog';
+        for (let b = 0; b < 10; b++) {
+            await store.enqueueJobs(Array.from({ length: 1000 }, (_, i) => ({ id: `job-${b}-${String(i).padStart(4, '0')}`, queue, name: 'n', runAt: b * 1000 + i })));
+        }
+        await admin.pool.query(`ANALYZE "${schema}".jobs`);
+        const { rows } = await admin.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${claimJobsSql(quoteSchema(schema))}`, ['w', queue, 10, 30_000, 1_000_000]);
+        const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number }[] = [];
+        const walk = (node: Record<string, unknown>) => {
+            nodes.push(node as (typeof nodes)[number]);
+            for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+        };
+        walk((rows[0]!['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]!.Plan);
+        expect(nodes.filter(n => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'jobs')).toEqual([]);
+        const pending = nodes.find(n => n['Index Name'] === 'jobs_pending');
+        expect(pending?.['Actual Rows']).toBeLessThanOrEqual(10); // stopped at the limit, in index order
+        // (The plan ran inside EXPLAIN ANALYZE: those 10 jobs are claimed now.)
+        const next = await store.claimJobs({ owner: 'w2', queue, limit: 3, leaseMs: 30_000, now: 1_000_000 });
+        expect(next.map(j => j.id)).toEqual(['job-0-0010', 'job-0-0011', 'job-0-0012']);
+        await store.close();
+        await admin.dropSchema(schema);
     });
 
     it('reads the database clock when no `now` is given', async () => {

@@ -196,6 +196,52 @@ function byRunAtThenId(a: JobRecord, b: JobRecord): number {
     return a.runAt - b.runAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+/**
+ * The claim statement ($1 owner, $2 queue, $3 limit, $4 lease ms, $5 now or null): jobs whose
+ * lease expired with no attempts left become dead letters; then up to `limit` jobs are taken, due
+ * pending ones and expired leases, in `run_at, id` order. Each kind is read from its own partial
+ * index in that order and stops at `limit` rows, so a claim costs the same with ten jobs waiting
+ * or a million (one query over both kinds would sort the whole backlog on every claim).
+ *
+ * @internal
+ */
+export function claimJobsSql(s: string): string {
+    const now = `(SELECT now FROM t)`;
+    return `WITH ${nowCte(5)},
+             out_of_attempts AS (
+                 UPDATE ${s}.jobs AS d SET status = 'dead', lease_owner = NULL, lease_expires_at = NULL,
+                        last_error = coalesce(d.last_error, 'lease expired'), updated_at = t.now, finished_at = t.now
+                 FROM t
+                 WHERE d.id IN (SELECT x.id FROM ${s}.jobs AS x
+                                WHERE x.queue = $2 AND x.status = 'running' AND x.lease_expires_at <= ${now} AND x.attempts >= x.max_attempts
+                                FOR UPDATE OF x SKIP LOCKED)
+                 RETURNING d.id
+             ),
+             due_pending AS (
+                 SELECT p.id, p.run_at FROM ${s}.jobs AS p
+                 WHERE p.queue = $2 AND p.status = 'pending' AND p.run_at <= ${now}
+                 ORDER BY p.run_at, p.id
+                 LIMIT $3
+                 FOR UPDATE OF p SKIP LOCKED
+             ),
+             due_expired AS (
+                 SELECT x.id, x.run_at FROM ${s}.jobs AS x
+                 WHERE x.queue = $2 AND x.status = 'running' AND x.lease_expires_at <= ${now} AND x.attempts < x.max_attempts
+                 ORDER BY x.run_at, x.id
+                 LIMIT $3
+                 FOR UPDATE OF x SKIP LOCKED
+             ),
+             due AS (
+                 SELECT u.id FROM (SELECT id, run_at FROM due_pending UNION ALL SELECT id, run_at FROM due_expired) AS u
+                 ORDER BY u.run_at, u.id
+                 LIMIT $3
+             )
+             UPDATE ${s}.jobs AS j SET status = 'running', lease_owner = $1, lease_expires_at = t.now + $4::bigint,
+                    attempts = j.attempts + 1, updated_at = t.now
+             FROM due, t WHERE j.id = due.id
+             RETURNING ${prefixed(JOB_COLS, 'j')}`;
+}
+
 /** States an event may move from to reach `to`. */
 function commitmentSources(to: CommitmentState): string {
     switch (to) {
@@ -644,32 +690,7 @@ export class SqlWorkerStore implements WorkerStore {
         const limit = checkLimit(input.limit);
         const leaseMs = checkPositive('leaseMs', input.leaseMs);
         const now = this.#now(input.now);
-        const s = this.#s;
-        const rows = await this.#q(
-            `WITH ${nowCte(5)},
-             out_of_attempts AS (
-                 UPDATE ${s}.jobs AS d SET status = 'dead', lease_owner = NULL, lease_expires_at = NULL,
-                        last_error = coalesce(d.last_error, 'lease expired'), updated_at = t.now, finished_at = t.now
-                 FROM t
-                 WHERE d.id IN (SELECT x.id FROM ${s}.jobs AS x, t
-                                WHERE x.queue = $2 AND x.status = 'running' AND x.lease_expires_at <= t.now AND x.attempts >= x.max_attempts
-                                FOR UPDATE OF x SKIP LOCKED)
-                 RETURNING d.id
-             ),
-             due AS (
-                 SELECT q.id FROM ${s}.jobs AS q, t
-                 WHERE q.queue = $2 AND ((q.status = 'pending' AND q.run_at <= t.now)
-                    OR (q.status = 'running' AND q.lease_expires_at <= t.now AND q.attempts < q.max_attempts))
-                 ORDER BY q.run_at, q.id
-                 LIMIT $3
-                 FOR UPDATE OF q SKIP LOCKED
-             )
-             UPDATE ${s}.jobs AS j SET status = 'running', lease_owner = $1, lease_expires_at = t.now + $4::bigint,
-                    attempts = j.attempts + 1, updated_at = t.now
-             FROM due, t WHERE j.id = due.id
-             RETURNING ${prefixed(JOB_COLS, 'j')}`,
-            [owner, queue, limit, leaseMs, now],
-        );
+        const rows = await this.#q(claimJobsSql(this.#s), [owner, queue, limit, leaseMs, now]);
         return rows.map(toJob).sort(byRunAtThenId);
     }
 
