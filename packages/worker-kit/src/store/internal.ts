@@ -225,11 +225,20 @@ const MAX_PLAIN_DEPTH = 64;
  * through JSON itself.
  */
 export function freezeJson(name: string, value: unknown): JsonValue {
-    const copy = copyPlainJson(value === undefined ? null : value, 0);
+    const copy = copyPlainJson(value === undefined ? null : value, 0, true);
     return copy === NOT_PLAIN ? deepFreeze(JSON.parse(toJson(name, value)) as JsonValue) : copy;
 }
 
-function copyPlainJson(value: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
+/**
+ * A deep copy of a JSON value: {@link freezeJson} without the freezing, for adapters that hand
+ * back what they were given (the same value as `JSON.parse(JSON.stringify(value))`).
+ */
+export function cloneJson(name: string, value: unknown): JsonValue {
+    const copy = copyPlainJson(value === undefined ? null : value, 0, false);
+    return copy === NOT_PLAIN ? (JSON.parse(toJson(name, value)) as JsonValue) : copy;
+}
+
+function copyPlainJson(value: unknown, depth: number, freeze: boolean): JsonValue | typeof NOT_PLAIN {
     switch (typeof value) {
         case 'string':
         case 'boolean':
@@ -243,11 +252,11 @@ function copyPlainJson(value: unknown, depth: number): JsonValue | typeof NOT_PL
                 const out: JsonValue[] = [];
                 for (let i = 0; i < value.length; i++) {
                     if (!(i in value)) return NOT_PLAIN;
-                    const item = copyPlainJson(value[i], depth + 1);
+                    const item = copyPlainJson(value[i], depth + 1, freeze);
                     if (item === NOT_PLAIN) return NOT_PLAIN;
                     out.push(item);
                 }
-                Object.freeze(out);
+                if (freeze) Object.freeze(out);
                 return out;
             }
             const proto = Object.getPrototypeOf(value);
@@ -256,11 +265,11 @@ function copyPlainJson(value: unknown, depth: number): JsonValue | typeof NOT_PL
             const out: { [key: string]: JsonValue } = {};
             for (const key in value) {
                 if (key === '__proto__' || !Object.hasOwn(value, key)) return NOT_PLAIN;
-                const item = copyPlainJson((value as Record<string, unknown>)[key], depth + 1);
+                const item = copyPlainJson((value as Record<string, unknown>)[key], depth + 1, freeze);
                 if (item === NOT_PLAIN) return NOT_PLAIN;
                 out[key] = item;
             }
-            Object.freeze(out);
+            if (freeze) Object.freeze(out);
             return out;
         }
         default:

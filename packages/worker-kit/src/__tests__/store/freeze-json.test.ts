@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { freezeJson, toJson } from '../../store/internal';
+import { cloneJson, freezeJson, toJson } from '../../store/internal';
 
 function viaText(value: unknown): unknown {
     return JSON.parse(toJson('v', value));
@@ -51,12 +51,18 @@ const CASES: [string, unknown][] = [
     ['decoded event shape', { fields: { raffle: '11111111111111111111111111111111', amount: '5', list: [1, 2] }, raw: 'AAAA' }],
 ];
 
-describe('freezeJson', () => {
+describe('freezeJson and cloneJson', () => {
     it.each(CASES)('%s: the same value as a JSON round trip, frozen', (_name, value) => {
         const copy = freezeJson('v', value);
         expect(copy).toStrictEqual(viaText(value));
         expect(Object.is(copy, -0)).toBe(false);
         expectDeepFrozen(copy);
+    });
+
+    it.each(CASES)('%s: cloneJson gives the same value, not frozen', (_name, value) => {
+        const copy = cloneJson('v', value);
+        expect(copy).toStrictEqual(viaText(value));
+        if (copy !== null && typeof copy === 'object') expect(Object.isFrozen(copy)).toBe(false);
     });
 
     it('copies: a later change to the input does not reach the copy', () => {
@@ -79,6 +85,7 @@ describe('freezeJson', () => {
                 expected = e;
             }
             expect(() => freezeJson('payload', bad)).toThrow((expected as Error).message);
+            expect(() => cloneJson('payload', bad)).toThrow((expected as Error).message);
         }
     });
 });

@@ -34,6 +34,7 @@ import {
     checkU64,
     checkUint,
     clipError,
+    cloneJson,
     eventMapKey,
     num,
     numOrNull,
@@ -419,7 +420,12 @@ export class SqlWorkerStore implements WorkerStore {
     }
 
     async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
-        const checked: (CheckedEvent & { now: number | null })[] = checkBatch('inputs', inputs).map(input => ({ ...checkRecordEvent(input), now: this.#now(input.now) }));
+        // `source`: the caller's data, copied for the result (the same value as parsing the text back).
+        const checked: (CheckedEvent & { now: number | null; source: unknown })[] = checkBatch('inputs', inputs).map(input => ({
+            ...checkRecordEvent(input),
+            now: this.#now(input.now),
+            source: input.data,
+        }));
         if (checked.length === 0) return [];
         const rowsJson = `[${checked
             .map(
@@ -439,7 +445,7 @@ export class SqlWorkerStore implements WorkerStore {
             [rowsJson, null],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
-        const byKey = new Map<string, CheckedEvent>();
+        const byKey = new Map<string, (typeof checked)[number]>();
         for (const e of checked) if (!byKey.has(eventMapKey(e))) byKey.set(eventMapKey(e), e); // the first occurrence was inserted
         const inserted = new Map<string, InboxEvent>();
         for (const r of rows) {
@@ -452,7 +458,7 @@ export class SqlWorkerStore implements WorkerStore {
                 eventIndex: e.eventIndex,
                 slot: e.slot,
                 name: e.name,
-                data: JSON.parse(e.data) as JsonValue,
+                data: cloneJson('data', e.source),
                 commitment: e.commitment,
                 receivedAt: at,
                 updatedAt: at,
@@ -614,7 +620,12 @@ export class SqlWorkerStore implements WorkerStore {
     }
 
     async enqueueJobs(inputs: readonly EnqueueJobInput[]): Promise<EnqueueJobResult[]> {
-        const checked: (CheckedJob & { now: number | null })[] = checkBatch('inputs', inputs).map(input => ({ ...checkEnqueueJob(input), now: this.#now(input.now) }));
+        // `source`: the caller's payload, copied for the result (the same value as parsing the text back).
+        const checked: (CheckedJob & { now: number | null; source: unknown })[] = checkBatch('inputs', inputs).map(input => ({
+            ...checkEnqueueJob(input),
+            now: this.#now(input.now),
+            source: input.payload ?? null,
+        }));
         if (checked.length === 0) return [];
         const rowsJson = `[${checked
             .map(
@@ -633,7 +644,7 @@ export class SqlWorkerStore implements WorkerStore {
             [rowsJson, null],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
-        const byId = new Map<string, CheckedJob>();
+        const byId = new Map<string, (typeof checked)[number]>();
         for (const j of checked) if (!byId.has(j.id)) byId.set(j.id, j); // the first occurrence was inserted
         const inserted = new Map<string, JobRecord>();
         for (const r of rows) {
@@ -643,7 +654,7 @@ export class SqlWorkerStore implements WorkerStore {
                 id: j.id,
                 queue: j.queue,
                 name: j.name,
-                payload: JSON.parse(j.payload) as JsonValue,
+                payload: cloneJson('payload', j.source),
                 status: 'pending',
                 runAt: num(r.run_at),
                 attempts: 0,
