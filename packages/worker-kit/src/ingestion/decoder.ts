@@ -86,12 +86,45 @@ export interface ExtractedEvents {
 
 /** The line the runtime logs when a transaction's logs hit the limit. */
 const LOG_TRUNCATED = 'Log truncated';
+/** How the lines of {@link INVOKE}, {@link SUCCESS}, {@link FAILED} and data start. */
+const PROGRAM_PREFIX = 'Program ';
 const DATA_PREFIX = 'Program data: ';
 const INVOKE = /^Program (\S+) invoke \[(\d+)\]$/;
 /** Far above the runtime's instruction stack depth limit; deeper `invoke [N]` lines are not real. */
 const MAX_INVOKE_DEPTH = 64;
 const SUCCESS = /^Program (\S+) success$/;
 const FAILED = /^Program (\S+) failed: /;
+/** What follows the program in the lines of {@link INVOKE}, {@link SUCCESS} and {@link FAILED}. */
+const INVOKE_INFIX = ' invoke [';
+const SUCCESS_INFIX = ' success';
+const FAILED_INFIX = ' failed: ';
+const CODE_I = 0x69;
+const CODE_S = 0x73;
+const CODE_F = 0x66;
+
+/**
+ * The one regex of {@link INVOKE}, {@link SUCCESS} and {@link FAILED} that can match `line`, or
+ * null when none can: at most one regex runs per line, and none on the bulk of the logs
+ * (`Program data:`, `Program log:`, `consumed` lines). The three read `Program `, a program
+ * (`\S+`: it ends at the first whitespace) and a space, and differ only after that space. So when
+ * the line's first space after `Program ` ends the program, the word after it tells which regex
+ * can match; when another whitespace ends the program first, or there is no space, none can. The
+ * regex chosen still runs: this only skips regexes that cannot match.
+ */
+function statusRegex(line: string): RegExp | null {
+    const space = line.indexOf(' ', PROGRAM_PREFIX.length);
+    if (space < 0) return null;
+    switch (line.charCodeAt(space + 1)) {
+        case CODE_I:
+            return line.startsWith(INVOKE_INFIX, space) ? INVOKE : null;
+        case CODE_S:
+            return line.startsWith(SUCCESS_INFIX, space) ? SUCCESS : null;
+        case CODE_F:
+            return line.startsWith(FAILED_INFIX, space) ? FAILED : null;
+        default:
+            return null;
+    }
+}
 
 /**
  * Finds the `Program data:` payloads logged by `programAddress` (also when another program
@@ -108,7 +141,8 @@ const FAILED = /^Program (\S+) failed: /;
  * ```
  */
 export function extractProgramEvents(logs: readonly string[], programAddress: Address | string): ExtractedEvents {
-    const stack: string[] = [];
+    // The programs being invoked, by depth (`undefined` where the logs skipped a depth).
+    const stack: (string | undefined)[] = [];
     const events: RawProgramEvent[] = [];
     let instructionIndex = -1;
     let eventIndex = 0;
@@ -119,7 +153,8 @@ export function extractProgramEvents(logs: readonly string[], programAddress: Ad
             truncated = true;
             continue;
         }
-        const invoke = INVOKE.exec(line);
+        const regex = statusRegex(line);
+        const invoke = regex === INVOKE ? INVOKE.exec(line) : null;
         if (invoke) {
             const depth = Number(invoke[2]);
             if (!(depth >= 1 && depth <= MAX_INVOKE_DEPTH)) {
@@ -132,19 +167,21 @@ export function extractProgramEvents(logs: readonly string[], programAddress: Ad
                 instructionIndex++;
                 eventIndex = 0;
             }
-            stack.length = Math.max(0, depth - 1);
+            // Truncate or pad the stack to depth - 1, then push (cheaper than setting its length).
+            while (stack.length > depth - 1) stack.pop();
+            while (stack.length < depth - 1) stack.push(undefined);
             stack.push(invoke[1]!);
             continue;
         }
-        const done = SUCCESS.exec(line) ?? FAILED.exec(line);
+        const done = regex === SUCCESS || regex === FAILED ? regex.exec(line) : null;
         if (done) {
             if (stack[stack.length - 1] === done[1]) stack.pop();
             continue;
         }
-        if (line.startsWith(DATA_PREFIX) && stack[stack.length - 1] === programAddress) {
-            const fields = line.slice(DATA_PREFIX.length).split(' ');
-            if (fields.length !== 1 || fields[0] === '') continue;
-            events.push({ instructionIndex: Math.max(instructionIndex, 0), eventIndex: eventIndex++, base64: fields[0]! });
+        if (stack[stack.length - 1] === programAddress && line.startsWith(DATA_PREFIX)) {
+            // One base64 field: `Program data:` lines with none or several (space-separated) are not events.
+            if (line.length === DATA_PREFIX.length || line.includes(' ', DATA_PREFIX.length)) continue;
+            events.push({ instructionIndex: Math.max(instructionIndex, 0), eventIndex: eventIndex++, base64: line.slice(DATA_PREFIX.length) });
         }
     }
     return { events, truncated };
@@ -185,9 +222,19 @@ export interface EventDecoder<TTable extends EventDecoderTable = EventDecoderTab
     decode(base64: string): DecodeResult;
 }
 
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The bytes of a payload, or null when it is not padded standard base64 (Node's decoder would
+ * skip the characters it does not know). The bytes are a plain `Uint8Array` over the memory
+ * `Buffer.from` decoded into, often a slice of Node's shared pool: no copy (allocating a fresh
+ * `ArrayBuffer` per payload costs twice the decoding), never written to afterwards, and
+ * decoders read it at its `byteOffset` as kit's do.
+ */
 function bytesFromBase64(base64: string): Uint8Array | null {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) return null;
-    return new Uint8Array(Buffer.from(base64, 'base64'));
+    if (base64.length % 4 !== 0 || !BASE64.test(base64)) return null;
+    const decoded = Buffer.from(base64, 'base64');
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
 }
 
 /** A table entry with its decoder, built on first use and kept. */

@@ -183,6 +183,54 @@ describe('decodeAddressBytes (base58 of 32 bytes)', () => {
             expect(decodeAddressBytes(buffer, offset)).toBe(kit.read(buffer, offset)[0]);
         }
     });
+
+    it('matches kit on 100k+ seeded keys: every count of leading zero bytes, all 0xff, one non-zero byte anywhere, base58 digit boundaries', () => {
+        const rng = createRng(0x58_58);
+        const keys: Uint8Array[] = [];
+        // Deterministic edges: 0xff after 0..32 zero bytes; one byte of each kind at each position;
+        // 58^j - 1, 58^j and 58^j + 1 (a carry across every base58 digit, and across the 58^5
+        // digits of the encoder) for every 58^j + 1 below 2^256.
+        for (let zeros = 0; zeros <= 32; zeros++) keys.push(Object.assign(new Uint8Array(32).fill(0xff), new Uint8Array(zeros)));
+        for (let position = 0; position < 32; position++) {
+            for (const value of [1, 2, 57, 58, 0x7f, 0x80, 0xfe, 0xff]) keys.push(Object.assign(new Uint8Array(32), { [position]: value }));
+        }
+        const bigEndian = (n: bigint): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * (31 - i))) & 0xffn));
+        for (let power = 1n; power + 1n < 1n << 256n; power *= 58n) for (const n of [power - 1n, power, power + 1n]) keys.push(bigEndian(n));
+        // Random keys, a quarter each: uniform; 0..32 leading zero bytes then a non-zero byte; 0xff
+        // after 0..32 zero bytes with a few random bytes; sparse (most bytes zero or 0xff).
+        for (let i = 0; i < 100_000; i++) {
+            const kind = i % 4;
+            const bytes = rng.bytes(32);
+            const zeros = rng.int(33);
+            if (kind === 1) {
+                bytes.fill(0, 0, zeros);
+                if (zeros < 32) bytes[zeros] = 1 + rng.int(255);
+            } else if (kind === 2) {
+                bytes.fill(0xff).fill(0, 0, zeros);
+                for (let n = rng.int(4); n > 0; n--) bytes[zeros + rng.int(32 - zeros)] = rng.int(256);
+            } else if (kind === 3) {
+                for (let i = 0; i < 32; i++) if (rng.int(8) !== 0) bytes[i] = rng.int(2) === 0 ? 0 : 0xff;
+            }
+            keys.push(bytes);
+        }
+        const counts = new Set<number>();
+        const mismatches: string[] = [];
+        for (const [i, key] of keys.entries()) {
+            // One key in eight at an offset in a larger buffer.
+            const offset = i % 8 === 0 ? 1 + rng.int(7) : 0;
+            const buffer = offset === 0 ? key : rng.bytes(offset + 32 + rng.int(3));
+            if (offset !== 0) buffer.set(key, offset);
+            const expected = kit.read(buffer, offset)[0];
+            const actual = decodeAddressBytes(buffer, offset);
+            if (actual !== expected && mismatches.length < 10) mismatches.push(`${Buffer.from(key).toString('hex')}: ${actual} instead of ${expected}`);
+            let zeros = 0;
+            while (zeros < 32 && key[zeros] === 0) zeros++;
+            counts.add(zeros);
+        }
+        expect(mismatches).toEqual([]);
+        expect(keys.length).toBeGreaterThan(100_000);
+        expect(counts.size).toBe(33);
+    });
 });
 
 /** Every supported IDL type, in events of several shapes. */
