@@ -13,7 +13,7 @@ import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, R
 
 import { createEventDecoder, type DecodeResult, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
 import { eventId } from './ingestion/identity';
-import { enqueueDeliveries, type InboxContext, rawOf, recordObservedEvents } from './ingestion/inbox';
+import { enqueueDeliveries, type InboxContext, type JobDispatch, rawOf, recordObservedEvents } from './ingestion/inbox';
 import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions, type ObservedTransaction } from './ingestion/ingestor';
 import { type EffectFunction, runEffect } from './runtime/effect';
 import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
@@ -33,7 +33,7 @@ import { createJobRunner, type JobControl, type JobRunner } from './runtime/job-
 import { runLeaderElection } from './runtime/leader';
 import { resolveRetryPolicy, type RetryPolicy } from './runtime/retry';
 import { createBatcher } from './runtime/batcher';
-import { type CursorRecord, type EventKey, type JobRecord, type LeaseRecord, type ListDeadLettersInput, MAX_BATCH_SIZE, type WorkerStore } from './store/types';
+import { type CursorRecord, type EventKey, type InboxEvent, type JobRecord, type LeaseRecord, type ListDeadLettersInput, MAX_BATCH_SIZE, type WorkerStore } from './store/types';
 
 /**
  * The RPC methods the worker needs (ingestion, finality, effects, status).
@@ -272,6 +272,20 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     // Jobs that start in the same turn read their events with one store call.
     const readEvent = createBatcher((keys: EventKey[]) => store.getEvents(keys), MAX_BATCH_SIZE);
 
+    /** Events handed over with jobs this replica enqueued claimed (direct dispatch): no read-back. */
+    const prefetched = new Map<string, InboxEvent>();
+    const dispatch: JobDispatch = {
+        owner,
+        get leaseMs() {
+            return runner?.leaseMs ?? 30_000;
+        },
+        reserve: n => runner?.reserve(n) ?? 0,
+        adopt(job, event) {
+            prefetched.set(job.id, event);
+            if (!runner?.adopt(job)) prefetched.delete(job.id);
+        },
+        unreserve: n => runner?.unreserve(n),
+    };
     const inbox: InboxContext = {
         store,
         decoder: decoder as unknown as EventDecoder,
@@ -280,6 +294,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         queue,
         maxAttempts: retry.maxAttempts,
         onEnqueued: () => runner?.poke(),
+        dispatch,
     };
     const ingestion = createIngestion({
         ...inbox,
@@ -310,7 +325,10 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         const handler = handlers.get(p.eventName, p.handler);
         if (!handler) throw new Error(`no handler "${p.handler}" for ${p.eventName} on replica ${owner}; register it on every replica`);
         const key: EventKey = { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex };
-        const stored = await readEvent(key);
+        // The event as this replica recorded it a moment ago (first attempt of a dispatched job), else as stored now.
+        const handedOver = prefetched.get(job.id);
+        if (handedOver) prefetched.delete(job.id);
+        const stored = handedOver ?? (await readEvent(key));
         // Nothing runs for a retracted event, except the retraction notice itself.
         if (stored?.commitment === 'retracted' && p.kind !== 'retracted') return;
         const raw = (stored ? rawOf(stored) : null) ?? (p as { raw?: unknown }).raw; // version-1 jobs carried raw

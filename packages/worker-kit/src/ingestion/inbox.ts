@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { type EnqueueJobInput, type EventKey, type InboxEvent, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
+import { type EnqueueJobInput, type EnqueueJobResult, type EventKey, type InboxEvent, type JobRecord, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
 import { emitSafely, type ChainEventSummary, type WorkerEmitter } from '../runtime/events';
 import {
     handlerJobId,
@@ -48,6 +48,27 @@ export interface InboxContext {
     readonly maxAttempts: number;
     /** Called after jobs were enqueued (wakes the job runner). */
     readonly onEnqueued?: () => void;
+    /** This replica's runner, to run the jobs it enqueues itself when it has room (see {@link JobDispatch}). */
+    readonly dispatch?: JobDispatch;
+}
+
+/**
+ * Direct dispatch: when this replica's runner has free slots and no backlog, the jobs of events it
+ * has just recorded are enqueued already claimed under its lease (`enqueueJobs` with `lease`) and
+ * handed to it with their event, instead of waiting in the queue for a claim and reading the
+ * event back. The guarantees are a claim's: the job exists, leased, before its handler runs.
+ */
+export interface JobDispatch {
+    /** The runner's owner id. */
+    readonly owner: string;
+    /** The runner's lease length. */
+    readonly leaseMs: number;
+    /** Takes up to `n` slots; returns how many. */
+    reserve(n: number): number;
+    /** Runs a job created claimed, with the event it was made for. */
+    adopt(job: JobRecord, event: InboxEvent): void;
+    /** Returns unused slots. */
+    unreserve(n: number): void;
 }
 
 /** One payload found in a transaction, with its position. */
@@ -117,11 +138,39 @@ function deliveryJobs(ctx: InboxContext, event: InboxEvent, replay: string | und
  * ```
  */
 export async function enqueueDeliveries(ctx: InboxContext, events: readonly InboxEvent[], replay?: string): Promise<number> {
-    const jobs = events.flatMap(event => deliveryJobs(ctx, event, replay));
+    const jobs: EnqueueJobInput[] = [];
+    const eventOf: InboxEvent[] = [];
+    for (const event of events) {
+        for (const job of deliveryJobs(ctx, event, replay)) {
+            jobs.push(job);
+            eventOf.push(event);
+        }
+    }
     if (jobs.length === 0) return 0;
-    const results = await inChunks(jobs, chunk => ctx.store.enqueueJobs(chunk));
-    const created = results.filter(r => r.created).length;
-    if (created > 0) ctx.onEnqueued?.();
+    // Replays go through the queue (they may be many); fresh deliveries run here when there is room.
+    const dispatch = replay === undefined ? ctx.dispatch : undefined;
+    const leased = dispatch ? dispatch.reserve(jobs.length) : 0;
+    for (let i = 0; i < leased; i++) jobs[i] = { ...jobs[i]!, lease: { owner: dispatch!.owner, leaseMs: dispatch!.leaseMs } };
+    let results: EnqueueJobResult[];
+    try {
+        results = await inChunks(jobs, chunk => ctx.store.enqueueJobs(chunk));
+    } catch (e) {
+        dispatch?.unreserve(leased);
+        throw e;
+    }
+    let created = 0;
+    let adopted = 0;
+    for (let i = 0; i < results.length; i++) {
+        const { created: isNew, job } = results[i]!;
+        if (!isNew) continue;
+        created++;
+        if (i < leased) {
+            dispatch!.adopt(job, eventOf[i]!);
+            adopted++;
+        }
+    }
+    if (leased > adopted) dispatch!.unreserve(leased - adopted);
+    if (created > adopted) ctx.onEnqueued?.();
     return created;
 }
 

@@ -68,6 +68,19 @@ export interface JobRunner {
     stop(): Promise<{ abandoned: number }>;
     /** Jobs running now. */
     readonly inFlight: number;
+    /** This runner's lease length (ms), for jobs claimed as they are enqueued. */
+    readonly leaseMs: number;
+    /**
+     * Takes up to `n` free slots for jobs this replica claims as it enqueues them (a store
+     * `enqueueJobs` with `lease`), skipping the queue round trip. Returns how many it took: none
+     * while the last claim found more due jobs than it could take (the queue has a backlog, which
+     * goes first) or once stopping.
+     */
+    reserve(n: number): number;
+    /** Runs a job claimed for this runner's owner in a reserved slot; false (and the job is handed back) once stopping. */
+    adopt(job: JobRecord): boolean;
+    /** Gives back reserved slots that were not used. */
+    unreserve(n: number): void;
 }
 
 /** A job this runner holds. */
@@ -100,6 +113,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const intake = new AbortController();
     const wake = createWakeup();
     const running = new Map<string, RunningJob>();
+    /** Slots promised to jobs being enqueued with a lease. */
+    let reserved = 0;
+    /** Whether the last claim emptied the due part of the queue (no backlog waits). */
+    let caughtUp = false;
     let loop: Promise<void> | null = null;
     let heartbeat: ReturnType<typeof setInterval> | null = null;
     let stopping: Promise<{ abandoned: number }> | null = null;
@@ -195,10 +212,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         }
     }
 
+    function launch(job: JobRecord, leaseSetAt: number): void {
+        const r: RunningJob = { job, abort: new LazyAbort(), leaseSetAt, promise: Promise.resolve() };
+        running.set(job.id, r);
+        r.promise = track(r);
+    }
+
     async function claimLoop(): Promise<void> {
         let failures = 0;
         while (!intake.signal.aborted) {
-            const free = concurrency - running.size;
+            const free = concurrency - running.size - reserved;
             if (free <= 0) {
                 await wake.wait(pollMs, intake.signal); // a finishing job notifies
                 continue;
@@ -214,11 +237,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
                 await sleep(Math.min(pollMs * 2 ** failures, 30_000), intake.signal);
                 continue;
             }
-            for (const job of jobs) {
-                const r: RunningJob = { job, abort: new LazyAbort(), leaseSetAt: claimedAt, promise: Promise.resolve() };
-                running.set(job.id, r);
-                r.promise = track(r);
-            }
+            caughtUp = jobs.length < Math.min(free, MAX_BATCH_SIZE);
+            for (const job of jobs) launch(job, claimedAt);
             if (jobs.length === 0) await wake.wait(pollMs, intake.signal);
         }
     }
@@ -233,6 +253,27 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         poke: () => wake.notify(),
         get inFlight() {
             return running.size;
+        },
+        leaseMs,
+        reserve(n) {
+            if (!caughtUp || loop === null || intake.signal.aborted) return 0;
+            const taken = Math.max(0, Math.min(Math.floor(n), concurrency - running.size - reserved));
+            reserved += taken;
+            return taken;
+        },
+        adopt(job) {
+            reserved = Math.max(0, reserved - 1);
+            if (intake.signal.aborted) {
+                void release(job.id);
+                return false;
+            }
+            // Its lease was set by the store a moment ago; the heartbeat takes it from here.
+            launch(job, Date.now());
+            return true;
+        },
+        unreserve(n) {
+            reserved = Math.max(0, reserved - Math.max(0, Math.floor(n)));
+            if (n > 0) wake.notify();
         },
         stop() {
             stopping ??= (async () => {

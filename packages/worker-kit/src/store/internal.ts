@@ -164,6 +164,8 @@ export interface CheckedJob<D = string> {
     readonly maxAttempts: number;
     /** The requested run time, or null for "now". */
     readonly runAt: number | null;
+    /** Claimed when created, under this lease; null for a pending job. */
+    readonly lease: { readonly owner: string; readonly leaseMs: number } | null;
 }
 
 /** Validates one job to enqueue (a random id when it has none). */
@@ -177,7 +179,15 @@ export function checkEnqueueJob(input: EnqueueJobInput, encode: JsonEncoding<unk
         payload: encode('payload', input.payload ?? null),
         maxAttempts: input.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : checkPositive('maxAttempts', input.maxAttempts),
         runAt: input.runAt === undefined ? null : checkUint('runAt', input.runAt),
+        lease: input.lease === undefined ? null : checkEnqueueLease(input),
     };
+}
+
+function checkEnqueueLease(input: EnqueueJobInput): { owner: string; leaseMs: number } {
+    const lease = input.lease;
+    if (lease === null || typeof lease !== 'object') throw invalidArgument('lease', 'expected { owner, leaseMs }');
+    if (input.runAt !== undefined) throw invalidArgument('lease', 'a job claimed when enqueued runs now: omit runAt');
+    return { owner: checkId('lease.owner', lease.owner), leaseMs: checkPositive('lease.leaseMs', lease.leaseMs) };
 }
 
 /** The key of an event as one string (for maps). */

@@ -438,24 +438,26 @@ class MemoryWorkerStore implements WorkerStore {
         const existing = this.#jobs.get(checked.id);
         if (existing) return { created: false, job: this.#job(existing) };
         // A literal with every field (not a spread): one object shape for every stored job.
+        const lease = checked.lease;
         const j: StoredJob = {
             id: checked.id,
             queue: checked.queue,
             name: checked.name,
             payload: checked.payload,
             maxAttempts: checked.maxAttempts,
-            status: 'pending',
+            status: lease ? 'running' : 'pending',
             runAt: checked.runAt ?? now,
-            attempts: 0,
-            leaseOwner: null,
-            leaseExpiresAt: null,
+            attempts: lease ? 1 : 0,
+            leaseOwner: lease ? lease.owner : null,
+            leaseExpiresAt: lease ? now + lease.leaseMs : null,
             lastError: null,
             createdAt: now,
             updatedAt: now,
             finishedAt: null,
         };
         this.#jobs.set(j.id, j);
-        this.#toPending(j);
+        if (lease) this.#queue(j.queue).running.add(j.id);
+        else this.#toPending(j);
         return { created: true, job: this.#job(j) };
     }
 

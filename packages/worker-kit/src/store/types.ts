@@ -340,6 +340,13 @@ export interface EnqueueJobInput extends ClockOptions {
     runAt?: number;
     /** Attempts before it becomes a dead letter (default 5, at least 1). */
     maxAttempts?: number;
+    /**
+     * Claims the job in the same step when it is created: it starts `running` under this lease
+     * (attempt 1), exactly as if `claimJobs` had returned it, and comes back to the queue if the
+     * lease expires. A job that already existed is left as it is. For a worker that enqueues work
+     * it runs itself at once; not combinable with `runAt`.
+     */
+    lease?: { owner: string; leaseMs: number };
 }
 
 /** Result of {@link WorkerStore.enqueueJob}. */

@@ -731,6 +731,46 @@ export function describeWorkerStoreConformance(
                 expect(await store.enqueueJobs([])).toEqual([]);
             });
 
+            it('enqueue with a lease claims the created job at once; an existing job is left as it is', async () => {
+                await store.enqueueJob({ id: 'old', name: 'n', now: T0 });
+                const results = await store.enqueueJobs([
+                    { id: 'mine', name: 'n', payload: { p: 1 }, lease: { owner: 'w1', leaseMs: 100 }, now: T0 },
+                    { id: 'old', name: 'n', lease: { owner: 'w1', leaseMs: 100 }, now: T0 },
+                    { id: 'free', name: 'n', now: T0 },
+                ]);
+                expect(results.map(r => [r.job.id, r.created, r.job.status])).toEqual([
+                    ['mine', true, 'running'],
+                    ['old', false, 'pending'],
+                    ['free', true, 'pending'],
+                ]);
+                expect(results[0]!.job).toMatchObject({ attempts: 1, leaseOwner: 'w1', leaseExpiresAt: T0 + 100, payload: { p: 1 } });
+                expect(await store.getJob('mine')).toEqual(results[0]!.job);
+                // Nobody else claims it while the lease holds; its holder completes it like a claimed job.
+                expect((await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 100, now: T0 + 1 })).map(j => j.id)).toEqual(['free', 'old']);
+                expect(await store.extendJobLease({ id: 'mine', owner: 'w1', leaseMs: 100, now: T0 + 50 })).toMatchObject({ leaseExpiresAt: T0 + 150 });
+                expect(await store.completeJobs({ owner: 'w1', ids: ['mine'], now: T0 + 60 })).toEqual(['mine']);
+                expect(await store.countJobs({ statuses: ['running'] })).toBe(2);
+            });
+
+            it('a job claimed when enqueued comes back after its lease (crash), then dies out of attempts like any other', async () => {
+                await store.enqueueJob({ id: 'j', name: 'n', maxAttempts: 2, lease: { owner: 'crashed', leaseMs: 100 }, now: T0 });
+                expect(await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 100, now: T0 + 99 })).toEqual([]);
+                const [taken] = await store.claimJobs({ owner: 'w2', limit: 1, leaseMs: 100, now: T0 + 100 });
+                expect(taken).toMatchObject({ id: 'j', attempts: 2, leaseOwner: 'w2' });
+                expect(await store.completeJob({ id: 'j', owner: 'crashed', now: T0 + 101 })).toBe(false);
+                expect(await store.claimJobs({ owner: 'w3', limit: 1, leaseMs: 100, now: T0 + 200 })).toEqual([]);
+                expect(await store.getJob('j')).toMatchObject({ status: 'dead' });
+            });
+
+            it('enqueue rejects a malformed lease, and a lease with runAt', async () => {
+                await expectInvalidArgument(store.enqueueJob({ id: 'a', name: 'n', lease: { owner: '', leaseMs: 100 } }));
+                await expectInvalidArgument(store.enqueueJob({ id: 'a', name: 'n', lease: { owner: 'w', leaseMs: 0 } }));
+                await expectInvalidArgument(store.enqueueJob({ id: 'a', name: 'n', lease: null as unknown as { owner: string; leaseMs: number } }));
+                await expectInvalidArgument(store.enqueueJob({ id: 'a', name: 'n', runAt: T0, lease: { owner: 'w', leaseMs: 100 } }));
+                await expectInvalidArgument(store.enqueueJobs([{ id: 'ok', name: 'n' }, { id: 'b', name: 'n', lease: { owner: 'w', leaseMs: -1 } }]));
+                expect(await store.getJob('ok')).toBeNull();
+            });
+
             it('completeJobs completes the jobs the owner holds and reports which', async () => {
                 await store.enqueueJobs(['a', 'b', 'c', 'd'].map(id => ({ id, name: 'n', now: T0 })));
                 await store.claimJobs({ owner: 'w1', limit: 3, leaseMs: 100, now: T0 });

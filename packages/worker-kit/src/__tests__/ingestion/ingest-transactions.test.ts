@@ -91,6 +91,59 @@ describe('worker.ingestTransactions', () => {
         }
     });
 
+    it('runs the jobs of the events it records itself (created claimed, no claim, no read-back) when it has room, else queues them', async () => {
+        const store = createMemoryWorkerStore();
+        // Count the store calls the direct path saves (a proxy keeps the store's own `this`).
+        const calls = { claimed: 0, read: 0 };
+        const counted = new Proxy(store, {
+            get(target, key) {
+                const value = Reflect.get(target, key) as unknown;
+                if (typeof value !== 'function') return value;
+                if (key === 'claimJobs') return async (input: Parameters<typeof store.claimJobs>[0]) => {
+                    const jobs = await store.claimJobs(input);
+                    calls.claimed += jobs.length;
+                    return jobs;
+                };
+                if (key === 'getEvents') return async (keys: Parameters<typeof store.getEvents>[0]) => {
+                    calls.read += keys.length;
+                    return store.getEvents(keys);
+                };
+                return (value as (...args: unknown[]) => unknown).bind(target);
+            },
+        });
+        const worker = createWorker({
+            rpc, rpcSubscriptions, store: counted, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS,
+            role: 'jobs-only', concurrency: 2, pollMs: 10,
+        });
+        const held: (() => void)[] = [];
+        const fees: number[] = [];
+        worker.handle('ConfigUpdated', 'hold', ({ event }) => new Promise<void>(resolve => {
+            fees.push(event.data.feeBps);
+            held.push(resolve);
+        }));
+        await worker.start();
+        const tx = await observeConfigUpdates([601, 602, 603]);
+        try {
+            await new Promise(r => setTimeout(r, 50)); // the runner's first claim found the queue empty
+            await worker.ingestTransactions([tx]);
+            // Two slots: two events run at once, claimed as they were enqueued; the third waits in the queue.
+            await until(() => fees.length === 2);
+            const [first, second, third] = await Promise.all([0, 1, 2].map(i => store.getJob(`${tx.signature}:${i}:0:hold`)));
+            expect([first?.status, second?.status, third?.status]).toEqual(['running', 'running', 'pending']);
+            expect(first).toMatchObject({ attempts: 1, leaseOwner: worker.owner });
+            expect(calls).toEqual({ claimed: 0, read: 0 });
+            held.splice(0).forEach(r => r());
+            await until(() => fees.length === 3);
+            expect(calls).toEqual({ claimed: 1, read: 1 }); // the queued one went the usual way
+            held.splice(0).forEach(r => r());
+            expect(fees.sort()).toEqual([601, 602, 603]);
+        } finally {
+            held.forEach(r => r());
+            await worker.stop();
+        }
+        for (let i = 0; i < 3; i++) expect((await store.getJob(`${tx.signature}:${i}:0:hold`))?.status).toBe('completed');
+    });
+
     it('rejects hostile input with typed errors and refuses after stop', async () => {
         const store = createMemoryWorkerStore();
         const worker = createWorker({ rpc, rpcSubscriptions, store, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS, role: 'jobs-only' });

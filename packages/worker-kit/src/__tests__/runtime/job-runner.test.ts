@@ -237,6 +237,76 @@ describe('job runner leases', () => {
     });
 });
 
+describe('job runner direct dispatch (jobs claimed as they are enqueued)', () => {
+    it('reserves free slots only, runs adopted jobs like claimed ones, and takes unused slots back', async () => {
+        const store = createMemoryWorkerStore();
+        const release: (() => void)[] = [];
+        const ran: string[] = [];
+        const { runner } = start(
+            store,
+            job =>
+                new Promise<void>(resolve => {
+                    ran.push(job.id);
+                    release.push(resolve);
+                }),
+            { concurrency: 3 },
+        );
+        await new Promise(r => setTimeout(r, 30)); // the first (empty) claim has run
+        expect(runner.reserve(5)).toBe(3); // three slots, no more
+        expect(runner.reserve(1)).toBe(0);
+        const { job } = await store.enqueueJob({ id: 'a', name: 'x', lease: { owner: 'w1', leaseMs: runner.leaseMs } });
+        expect(runner.adopt(job)).toBe(true);
+        runner.unreserve(2);
+        await until(() => ran.includes('a'));
+        expect(runner.reserve(5)).toBe(2); // one slot is busy
+        runner.unreserve(2);
+        release.forEach(r => r());
+        await until(async () => (await store.getJob('a'))?.status === 'completed');
+    });
+
+    it('reserves nothing while the queue has a backlog: older jobs go first', async () => {
+        const store = createMemoryWorkerStore();
+        for (let i = 0; i < 6; i++) await store.enqueueJob({ id: `old${i}`, name: 'x' });
+        let done = 0;
+        const gate: (() => void)[] = [];
+        const { runner } = start(
+            store,
+            () =>
+                new Promise<void>(resolve => {
+                    gate.push(() => {
+                        done++;
+                        resolve();
+                    });
+                }),
+            { concurrency: 2 },
+        );
+        await until(() => runner.inFlight === 2);
+        gate.splice(0).forEach(g => g()); // two finish; the runner claims the next two
+        await until(() => done === 2 && runner.inFlight === 2);
+        expect(runner.reserve(2)).toBe(0); // its last claim was full: more may wait
+        for (let round = 0; round < 20 && done < 6; round++) {
+            gate.splice(0).forEach(g => g());
+            await new Promise(r => setTimeout(r, 20));
+        }
+        await until(() => done === 6 && runner.inFlight === 0);
+        await new Promise(r => setTimeout(r, 30)); // a claim found the queue empty
+        expect(runner.reserve(2)).toBe(2);
+        runner.unreserve(2);
+    });
+
+    it('hands an adopted job back once stopping', async () => {
+        const store = createMemoryWorkerStore();
+        const { runner } = start(store, async () => undefined);
+        await new Promise(r => setTimeout(r, 30));
+        expect(runner.reserve(1)).toBe(1);
+        const { job } = await store.enqueueJob({ id: 'late', name: 'x', lease: { owner: 'w1', leaseMs: runner.leaseMs } });
+        await runner.stop();
+        expect(runner.adopt(job)).toBe(false);
+        await until(async () => (await store.getJob('late'))?.status === 'pending');
+        expect(await store.getJob('late')).toMatchObject({ attempts: 0, leaseOwner: null });
+    });
+});
+
 describe('job runner shutdown with a handler that ignores its signal', () => {
     it('does not hang: the job is released after a short grace', async () => {
         const store = createMemoryWorkerStore();

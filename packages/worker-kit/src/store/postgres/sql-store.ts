@@ -631,16 +631,20 @@ export class SqlWorkerStore implements WorkerStore {
             .map(
                 (j, ord) =>
                     `{"ord":${ord},"id":${q(j.id)},"queue":${q(j.queue)},"name":${q(j.name)},"payload":{"v":${j.payload}},` +
-                    `"run_at":${j.runAt ?? 'null'},"max_attempts":${j.maxAttempts},"now":${j.now ?? 'null'}}`,
+                    `"run_at":${j.runAt ?? 'null'},"max_attempts":${j.maxAttempts},"now":${j.now ?? 'null'},` +
+                    `"owner":${j.lease ? q(j.lease.owner) : 'null'},"lease_ms":${j.lease ? j.lease.leaseMs : 'null'}}`,
             )
             .join(',')}]`;
+        // A job with a lease is claimed as it is created (status, attempt and lease as a claim sets them).
         const rows = await this.#q(
             `WITH ${nowCte(2)}
-             INSERT INTO ${this.#s}.jobs (id, queue, name, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
-             SELECT x.id, x.queue, x.name, x.payload -> 'v', 'pending', coalesce(x.run_at, x.now, t.now), 0, x.max_attempts, coalesce(x.now, t.now), coalesce(x.now, t.now)
-             FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id text, queue text, name text, payload jsonb, run_at bigint, max_attempts int, now bigint), t
+             INSERT INTO ${this.#s}.jobs (id, queue, name, payload, status, run_at, attempts, max_attempts, lease_owner, lease_expires_at, created_at, updated_at)
+             SELECT x.id, x.queue, x.name, x.payload -> 'v', CASE WHEN x.owner IS NULL THEN 'pending' ELSE 'running' END,
+                    coalesce(x.run_at, x.now, t.now), CASE WHEN x.owner IS NULL THEN 0 ELSE 1 END, x.max_attempts,
+                    x.owner, coalesce(x.now, t.now) + x.lease_ms, coalesce(x.now, t.now), coalesce(x.now, t.now)
+             FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id text, queue text, name text, payload jsonb, run_at bigint, max_attempts int, now bigint, owner text, lease_ms bigint), t
              ORDER BY x.ord
-             ON CONFLICT DO NOTHING RETURNING id, run_at, created_at`,
+             ON CONFLICT DO NOTHING RETURNING id, run_at, lease_expires_at, created_at`,
             [rowsJson, null],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
@@ -655,12 +659,12 @@ export class SqlWorkerStore implements WorkerStore {
                 queue: j.queue,
                 name: j.name,
                 payload: cloneJson('payload', j.source),
-                status: 'pending',
+                status: j.lease ? 'running' : 'pending',
                 runAt: num(r.run_at),
-                attempts: 0,
+                attempts: j.lease ? 1 : 0,
                 maxAttempts: j.maxAttempts,
-                leaseOwner: null,
-                leaseExpiresAt: null,
+                leaseOwner: j.lease ? j.lease.owner : null,
+                leaseExpiresAt: numOrNull(r.lease_expires_at),
                 lastError: null,
                 createdAt: at,
                 updatedAt: at,

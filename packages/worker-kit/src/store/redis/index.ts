@@ -517,7 +517,17 @@ class RedisWorkerStoreImpl implements RedisWorkerStore {
             const j = checkEnqueueJob(input);
             return {
                 key: this.#k(`job:${j.id}`),
-                args: [j.id, j.queue, j.name, j.payload, j.runAt === null ? '' : String(j.runAt), j.maxAttempts, this.#now(input.now)],
+                args: [
+                    j.id,
+                    j.queue,
+                    j.name,
+                    j.payload,
+                    j.runAt === null ? '' : String(j.runAt),
+                    j.maxAttempts,
+                    this.#now(input.now),
+                    j.lease ? j.lease.owner : '',
+                    j.lease ? j.lease.leaseMs : '',
+                ],
             };
         });
         const replies = (await this.#runMany(S.JOB_ENQUEUE, calls)) as [number, string[]][];

@@ -138,16 +138,25 @@ for i = 1, math.min(#items, limit) do out[#out + 1] = redis.call('HGETALL', ARGV
 return out
 `);
 
-/** KEYS[1] job. ARGV: prefix, id, queue, name, payload, runAt|'', maxAttempts, now|''. */
+/** KEYS[1] job. ARGV: prefix, id, queue, name, payload, runAt|'', maxAttempts, now|'', lease owner|'', lease ms|''. */
 export const JOB_ENQUEUE = script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0, redis.call('HGETALL', KEYS[1])} end
 local now = nowms(ARGV[8])
 local runAt = now
 if ARGV[6] ~= '' then runAt = tonumber(ARGV[6]) end
-redis.call('HSET', KEYS[1], 'id', ARGV[2], 'queue', ARGV[3], 'name', ARGV[4], 'payload', ARGV[5], 'status', 'pending',
-  'runAt', fmt(runAt), 'attempts', '0', 'maxAttempts', ARGV[7], 'leaseOwner', '', 'leaseExpiresAt', '', 'lastError', '',
-  'createdAt', fmt(now), 'updatedAt', fmt(now), 'finishedAt', '')
-redis.call('ZADD', ARGV[1] .. 'q:' .. ARGV[3] .. ':pending', runAt, ARGV[2])
+if ARGV[9] == '' then
+  redis.call('HSET', KEYS[1], 'id', ARGV[2], 'queue', ARGV[3], 'name', ARGV[4], 'payload', ARGV[5], 'status', 'pending',
+    'runAt', fmt(runAt), 'attempts', '0', 'maxAttempts', ARGV[7], 'leaseOwner', '', 'leaseExpiresAt', '', 'lastError', '',
+    'createdAt', fmt(now), 'updatedAt', fmt(now), 'finishedAt', '')
+  redis.call('ZADD', ARGV[1] .. 'q:' .. ARGV[3] .. ':pending', runAt, ARGV[2])
+else
+  -- Claimed as created: running under the lease, attempt 1, as JOB_CLAIM leaves a job.
+  local expires = now + tonumber(ARGV[10])
+  redis.call('HSET', KEYS[1], 'id', ARGV[2], 'queue', ARGV[3], 'name', ARGV[4], 'payload', ARGV[5], 'status', 'running',
+    'runAt', fmt(runAt), 'attempts', '1', 'maxAttempts', ARGV[7], 'leaseOwner', ARGV[9], 'leaseExpiresAt', fmt(expires), 'lastError', '',
+    'createdAt', fmt(now), 'updatedAt', fmt(now), 'finishedAt', '')
+  redis.call('ZADD', ARGV[1] .. 'q:' .. ARGV[3] .. ':running', expires, ARGV[2])
+end
 redis.call('SADD', ARGV[1] .. 'queues', ARGV[3])
 return {1, redis.call('HGETALL', KEYS[1])}
 `);
