@@ -4,7 +4,7 @@ import { createMemoryWorkerStore } from '../../store/memory';
 import type { JobRecord, WorkerStore } from '../../store/types';
 import { UnrecoverableError } from '../../runtime/errors';
 import { createWorkerEmitter } from '../../runtime/events';
-import { createJobRunner, type JobControl, type JobRunner } from '../../runtime/job-runner';
+import { createJobRunner, type JobControl, type JobRunner, type JobRunnerOptions } from '../../runtime/job-runner';
 import { resolveRetryPolicy } from '../../runtime/retry';
 
 const policy = resolveRetryPolicy({ inProcessRetries: 0, backoff: { minMs: 1, maxMs: 1, jitter: 0 } });
@@ -23,7 +23,11 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5_000)
     }
 }
 
-function start(store: WorkerStore, execute: (job: JobRecord, control: JobControl) => Promise<void>, extra: { concurrency?: number; drainTimeoutMs?: number } = {}) {
+function start(
+    store: JobRunnerOptions['store'],
+    execute: (job: JobRecord, control: JobControl) => Promise<void>,
+    extra: Partial<Pick<JobRunnerOptions, 'concurrency' | 'drainTimeoutMs' | 'leaseMs'>> = {},
+) {
     const events = createWorkerEmitter();
     const runner = createJobRunner({ store, owner: 'w1', retry: policy, execute, events, pollMs: 10, ...extra });
     runners.push(runner);
@@ -160,21 +164,14 @@ describe('job runner leases', () => {
         const store = createMemoryWorkerStore();
         for (const id of ['long1', 'long2']) await store.enqueueJob({ id, name: 'x' });
         let finished = 0;
-        const events = createWorkerEmitter();
-        const runner = createJobRunner({
+        start(
             store,
-            owner: 'w1',
-            retry: policy,
-            events,
-            pollMs: 10,
-            leaseMs: 1_000,
-            execute: async () => {
+            async () => {
                 await new Promise(r => setTimeout(r, 1_600));
                 finished++;
             },
-        });
-        runners.push(runner);
-        runner.start();
+            { leaseMs: 1_000 },
+        );
         await until(async () => (await store.getJob('long2'))?.status === 'running');
         await new Promise(r => setTimeout(r, 1_200)); // past the first lease
         // Another replica finds nothing to take over: both leases were extended.
@@ -189,24 +186,17 @@ describe('job runner leases', () => {
         // The lease is gone (e.g. another replica took the job over after a pause).
         const lossy = losingLeases(store);
         let reason: unknown = null;
-        const events = createWorkerEmitter();
-        const runner = createJobRunner({
-            store: lossy,
-            owner: 'w1',
-            retry: policy,
-            events,
-            pollMs: 10,
-            leaseMs: 1_000,
-            execute: (_job, { signal }) =>
+        start(
+            lossy,
+            (_job, { signal }) =>
                 new Promise((_resolve, reject) => {
                     signal.addEventListener('abort', () => {
                         reason = signal.reason;
                         reject(signal.reason as Error);
                     });
                 }),
-        });
-        runners.push(runner);
-        runner.start();
+            { leaseMs: 1_000 },
+        );
         await until(() => reason !== null, 3_000);
         expect(String(reason)).toContain('lost the lease of job taken');
         await until(async () => (await store.getJob('taken'))?.status !== 'running');
@@ -217,20 +207,13 @@ describe('job runner leases', () => {
         const store = createMemoryWorkerStore();
         await store.enqueueJob({ id: 'blind', name: 'x', maxAttempts: 1 });
         const lossy = losingLeases(store);
-        const events = createWorkerEmitter();
+        const { events } = start(
+            lossy,
+            () => new Promise(r => setTimeout(r, 700)),
+            { leaseMs: 1_000 },
+        );
         const succeeded: string[] = [];
         events.on('handler:succeeded', e => succeeded.push(e.jobId));
-        const runner = createJobRunner({
-            store: lossy,
-            owner: 'w1',
-            retry: policy,
-            events,
-            pollMs: 10,
-            leaseMs: 1_000,
-            execute: () => new Promise(r => setTimeout(r, 700)),
-        });
-        runners.push(runner);
-        runner.start();
         await until(async () => (await store.getJob('blind'))?.status === 'dead', 3_000);
         expect((await store.getJob('blind'))?.lastError).toContain('lost the lease');
         expect(succeeded).toEqual([]);
@@ -312,20 +295,14 @@ describe('job runner shutdown with a handler that ignores its signal', () => {
         const store = createMemoryWorkerStore();
         await store.enqueueJob({ id: 'deaf', name: 'x' });
         let started = false;
-        const events = createWorkerEmitter();
-        const runner = createJobRunner({
+        const { runner } = start(
             store,
-            owner: 'w1',
-            retry: policy,
-            events,
-            pollMs: 10,
-            drainTimeoutMs: 20,
-            execute: () => {
+            () => {
                 started = true;
                 return new Promise(() => undefined); // never settles, ignores the signal
             },
-        });
-        runner.start();
+            { drainTimeoutMs: 20 },
+        );
         await until(() => started);
         const t0 = Date.now();
         expect((await runner.stop()).abandoned).toBe(1);
