@@ -30,8 +30,8 @@ import { eventId, toJsonValue } from './identity';
  * ```
  */
 export interface InboxEventData {
-    /** The decoded event as JSON (bigints as strings). */
-    readonly fields: JsonValue;
+    /** The decoded event as JSON (bigints as strings); absent when the worker runs with `storeDecodedFields: false`. */
+    readonly fields?: JsonValue;
     /** The base64 payload as logged. */
     readonly raw: string;
 }
@@ -50,6 +50,8 @@ export interface InboxContext {
     readonly onEnqueued?: () => void;
     /** This replica's runner, to run the jobs it enqueues itself when it has room (see {@link JobDispatch}). */
     readonly dispatch?: JobDispatch;
+    /** Store the decoded fields beside the raw payload (default true). */
+    readonly storeFields?: boolean;
 }
 
 /**
@@ -220,7 +222,7 @@ export async function recordObservedEvents(
             letters.push({ payload, reason, job: undecodableJob(ctx, payload, reason) });
             return;
         }
-        const data: InboxEventData = { fields: toJsonValue(decoded.data), raw: payload.raw };
+        const data: InboxEventData = ctx.storeFields === false ? { raw: payload.raw } : { fields: toJsonValue(decoded.data), raw: payload.raw };
         toRecord.push({
             index,
             input: {

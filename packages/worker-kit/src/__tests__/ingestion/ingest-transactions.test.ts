@@ -144,6 +144,34 @@ describe('worker.ingestTransactions', () => {
         for (let i = 0; i < 3; i++) expect((await store.getJob(`${tx.signature}:${i}:0:hold`))?.status).toBe('completed');
     });
 
+    it('with storeDecodedFields: false keeps only the raw payload in the inbox; handlers still get typed data', async () => {
+        const run = async (storeDecodedFields: boolean | undefined) => {
+            const store = createMemoryWorkerStore();
+            const worker = createWorker({
+                rpc, rpcSubscriptions, store, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS,
+                role: 'jobs-only', pollMs: 10, ...(storeDecodedFields === undefined ? {} : { storeDecodedFields }),
+            });
+            const fees: number[] = [];
+            worker.handle('ConfigUpdated', 'fee', ({ event }) => void fees.push(event.data.feeBps));
+            await worker.start();
+            try {
+                await worker.ingestTransactions([await observeConfigUpdates([701])]);
+                await until(() => fees.length === 1);
+            } finally {
+                await worker.stop();
+            }
+            const [stored] = await store.listEvents({});
+            return { fees, data: stored!.data as { fields?: { fee_bps?: number; feeBps?: number }; raw?: string } };
+        };
+        const lean = await run(false);
+        expect(lean.fees).toEqual([701]);
+        expect(Object.keys(lean.data)).toEqual(['raw']);
+        const full = await run(undefined); // the default keeps the fields
+        expect(full.fees).toEqual([701]);
+        expect(Object.keys(full.data).sort()).toEqual(['fields', 'raw']);
+        expect(typeof lean.data.raw).toBe('string');
+    });
+
     it('rejects hostile input with typed errors and refuses after stop', async () => {
         const store = createMemoryWorkerStore();
         const worker = createWorker({ rpc, rpcSubscriptions, store, programAddress: net.fixtures!.programAddress, decoder: RWA_RAFFLE_EVENTS, role: 'jobs-only' });
