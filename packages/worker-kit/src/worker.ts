@@ -91,7 +91,7 @@ export interface CreateWorkerOptions<TTable extends EventDecoderTable> {
      * Keep each event's decoded fields (as JSON) in the inbox beside its raw payload (default
      * true): readable in the store (e.g. in SQL), never read by the worker itself, which decodes
      * the raw payload for handlers. `false` stores `{ raw }` only: about a third less inbox data,
-     * and about 30% more events per second on PostgreSQL (see docs/benchmarks.md).
+     * and 10-30% more events per second on PostgreSQL (see docs/benchmarks.md).
      */
     readonly storeDecodedFields?: boolean;
 }
