@@ -427,22 +427,28 @@ export class SqlWorkerStore implements WorkerStore {
             source: input.data,
         }));
         if (checked.length === 0) return [];
-        const rowsJson = `[${checked
-            .map(
-                (e, ord) =>
-                    `{"ord":${ord},"signature":${q(e.signature)},"instruction_index":${e.instructionIndex},"event_index":${e.eventIndex},` +
-                    `"slot":"${e.slot}","name":${q(e.name)},"data":{"v":${e.data}},"commitment":"${e.commitment}","now":${e.now ?? 'null'}}`,
-            )
-            .join(',')}]`;
+        // One array per column, unnested in input order (cheaper for the server to read than one
+        // JSON document of rows: only the data itself is parsed as JSON).
         const rows = await this.#q(
-            `WITH ${nowCte(2)}
+            `WITH ${nowCte(8)}
              INSERT INTO ${this.#s}.inbox_events (signature, instruction_index, event_index, slot, name, data, commitment, received_at, updated_at)
-             SELECT x.signature, x.instruction_index, x.event_index, x.slot::bigint, x.name, x.data -> 'v', x.commitment, coalesce(x.now, t.now), coalesce(x.now, t.now)
-             FROM jsonb_to_recordset($1::jsonb) AS x(ord int, signature text, instruction_index int, event_index int, slot text, name text, data jsonb, commitment text, now bigint), t
+             SELECT x.signature, x.instruction_index, x.event_index, x.slot, x.name, x.data::jsonb, x.commitment, coalesce(x.now, t.now), coalesce(x.now, t.now)
+             FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[], $9::bigint[])
+                  WITH ORDINALITY AS x(signature, instruction_index, event_index, slot, name, data, commitment, now, ord), t
              ORDER BY x.ord
              ON CONFLICT DO NOTHING
              RETURNING signature, instruction_index, event_index, received_at`,
-            [rowsJson, null],
+            [
+                checked.map(e => e.signature),
+                checked.map(e => e.instructionIndex),
+                checked.map(e => e.eventIndex),
+                checked.map(e => e.slot.toString()),
+                checked.map(e => e.name),
+                checked.map(e => e.data),
+                checked.map(e => e.commitment),
+                null,
+                checked.map(e => e.now),
+            ],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
         const byKey = new Map<string, (typeof checked)[number]>();
@@ -627,25 +633,30 @@ export class SqlWorkerStore implements WorkerStore {
             source: input.payload ?? null,
         }));
         if (checked.length === 0) return [];
-        const rowsJson = `[${checked
-            .map(
-                (j, ord) =>
-                    `{"ord":${ord},"id":${q(j.id)},"queue":${q(j.queue)},"name":${q(j.name)},"payload":{"v":${j.payload}},` +
-                    `"run_at":${j.runAt ?? 'null'},"max_attempts":${j.maxAttempts},"now":${j.now ?? 'null'},` +
-                    `"owner":${j.lease ? q(j.lease.owner) : 'null'},"lease_ms":${j.lease ? j.lease.leaseMs : 'null'}}`,
-            )
-            .join(',')}]`;
-        // A job with a lease is claimed as it is created (status, attempt and lease as a claim sets them).
+        // One array per column, unnested in input order. A job with a lease is claimed as it is
+        // created (status, attempt and lease as a claim sets them).
         const rows = await this.#q(
-            `WITH ${nowCte(2)}
+            `WITH ${nowCte(10)}
              INSERT INTO ${this.#s}.jobs (id, queue, name, payload, status, run_at, attempts, max_attempts, lease_owner, lease_expires_at, created_at, updated_at)
-             SELECT x.id, x.queue, x.name, x.payload -> 'v', CASE WHEN x.owner IS NULL THEN 'pending' ELSE 'running' END,
+             SELECT x.id, x.queue, x.name, x.payload::jsonb, CASE WHEN x.owner IS NULL THEN 'pending' ELSE 'running' END,
                     coalesce(x.run_at, x.now, t.now), CASE WHEN x.owner IS NULL THEN 0 ELSE 1 END, x.max_attempts,
                     x.owner, coalesce(x.now, t.now) + x.lease_ms, coalesce(x.now, t.now), coalesce(x.now, t.now)
-             FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id text, queue text, name text, payload jsonb, run_at bigint, max_attempts int, now bigint, owner text, lease_ms bigint), t
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::text[], $9::bigint[])
+                  WITH ORDINALITY AS x(id, queue, name, payload, run_at, max_attempts, now, owner, lease_ms, ord), t
              ORDER BY x.ord
              ON CONFLICT DO NOTHING RETURNING id, run_at, lease_expires_at, created_at`,
-            [rowsJson, null],
+            [
+                checked.map(j => j.id),
+                checked.map(j => j.queue),
+                checked.map(j => j.name),
+                checked.map(j => j.payload),
+                checked.map(j => j.runAt),
+                checked.map(j => j.maxAttempts),
+                checked.map(j => j.now),
+                checked.map(j => j.lease?.owner ?? null),
+                checked.map(j => j.lease?.leaseMs ?? null),
+                null,
+            ],
         );
         // What was inserted is known: only the database's clock comes back (no payload round trip).
         const byId = new Map<string, (typeof checked)[number]>();
