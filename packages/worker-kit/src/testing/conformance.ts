@@ -731,6 +731,23 @@ export function describeWorkerStoreConformance(
                 expect(await store.enqueueJobs([])).toEqual([]);
             });
 
+            it('batches keep awkward text exactly: quotes, backslashes, braces, commas, NULL, unicode', async () => {
+                const awkward = ['a"b', 'c\\d', '{e,f}', 'NULL', 'null', ' spaced ', 'ünï😀', "it's", '[]', '\\N'];
+                const jobs = await store.enqueueJobs(
+                    awkward.map((text, i) => ({ id: `${text}#${i}`, queue: `q${text}`, name: text, payload: { text, list: [text] }, now: T0 })),
+                );
+                expect(jobs.every(r => r.created)).toBe(true);
+                for (const [i, text] of awkward.entries()) {
+                    expect(await store.getJob(`${text}#${i}`)).toMatchObject({ queue: `q${text}`, name: text, payload: { text, list: [text] } });
+                }
+                const events = await store.recordEvents(
+                    awkward.map((text, i) => ({ signature: `${text}#${i}`, instructionIndex: i, eventIndex: 0, slot: 5n, name: text, data: { text }, now: T0 })),
+                );
+                expect(events.every(r => r.inserted)).toBe(true);
+                const read = await store.getEvents(awkward.map((text, i) => ({ signature: `${text}#${i}`, instructionIndex: i, eventIndex: 0 })));
+                expect(read.map(e => [e?.name, (e?.data as { text?: string } | null)?.text])).toEqual(awkward.map(text => [text, text]));
+            });
+
             it('enqueue with a lease claims the created job at once; an existing job is left as it is', async () => {
                 await store.enqueueJob({ id: 'old', name: 'n', now: T0 });
                 const results = await store.enqueueJobs([
