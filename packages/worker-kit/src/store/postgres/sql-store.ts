@@ -685,7 +685,7 @@ export class SqlWorkerStore implements WorkerStore {
         const missing = checked.filter(j => !inserted.has(j.id)).map(j => j.id);
         const existing = new Map<string, JobRecord>();
         if (missing.length > 0) {
-            const found = await this.#q(`SELECT ${JOB_COLS} FROM ${this.#s}.jobs WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb) COLLATE "C")`, [q(missing)]);
+            const found = await this.#q(`SELECT ${JOB_COLS} FROM ${this.#s}.jobs WHERE id = ANY($1::text[])`, [missing]);
             for (const r of found) existing.set(String(r.id), toJob(r));
         }
         return firstWins(checked, j => j.id, inserted, existing).map(({ isNew, record }, i) => {
@@ -750,9 +750,9 @@ export class SqlWorkerStore implements WorkerStore {
         const rows = await this.#q(
             `WITH ${nowCte(3)}
              UPDATE ${this.#s}.jobs AS j SET status = 'completed', lease_owner = NULL, lease_expires_at = NULL, updated_at = t.now, finished_at = t.now
-             FROM t WHERE j.id IN (SELECT jsonb_array_elements_text($1::jsonb) COLLATE "C") AND j.lease_owner = $2 AND j.status = 'running'
+             FROM t WHERE j.id = ANY($1::text[]) AND j.lease_owner = $2 AND j.status = 'running'
              RETURNING j.id`,
-            [q(ids), owner, now],
+            [ids, owner, now],
         );
         const done = new Set(rows.map(r => String(r.id)));
         return [...new Set(ids)].filter(id => done.has(id));
