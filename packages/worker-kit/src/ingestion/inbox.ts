@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { type EnqueueJobInput, type EnqueueJobResult, type EventKey, type InboxEvent, type JobRecord, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
+import { type EnqueueJobInput, type EventKey, type InboxEvent, type JobRecord, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
 import { emitSafely, type ChainEventSummary, type WorkerEmitter } from '../runtime/events';
 import {
     handlerJobId,
@@ -153,26 +153,25 @@ export async function enqueueDeliveries(ctx: InboxContext, events: readonly Inbo
     const dispatch = replay === undefined ? ctx.dispatch : undefined;
     const leased = dispatch ? dispatch.reserve(jobs.length) : 0;
     for (let i = 0; i < leased; i++) jobs[i] = { ...jobs[i]!, lease: { owner: dispatch!.owner, leaseMs: dispatch!.leaseMs } };
-    let results: EnqueueJobResult[];
-    try {
-        results = await inChunks(jobs, chunk => ctx.store.enqueueJobs(chunk));
-    } catch (e) {
-        dispatch?.unreserve(leased);
-        throw e;
-    }
     let created = 0;
     let adopted = 0;
-    for (let i = 0; i < results.length; i++) {
-        const { created: isNew, job } = results[i]!;
-        if (!isNew) continue;
-        created++;
-        if (i < leased) {
-            dispatch!.adopt(job, eventOf[i]!);
-            adopted++;
+    try {
+        // Chunk by chunk, so that the jobs of a chunk that was written are run even if a later one fails.
+        for (let start = 0; start < jobs.length; start += MAX_BATCH_SIZE) {
+            const results = await ctx.store.enqueueJobs(jobs.slice(start, start + MAX_BATCH_SIZE));
+            results.forEach(({ created: isNew, job }, k) => {
+                if (!isNew) return;
+                created++;
+                if (start + k < leased) {
+                    dispatch!.adopt(job, eventOf[start + k]!);
+                    adopted++;
+                }
+            });
         }
+    } finally {
+        if (leased > adopted) dispatch!.unreserve(leased - adopted);
+        if (created > adopted) ctx.onEnqueued?.();
     }
-    if (leased > adopted) dispatch!.unreserve(leased - adopted);
-    if (created > adopted) ctx.onEnqueued?.();
     return created;
 }
 
