@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-    // `testing` is the `@raffle/worker-kit/testing` subpath (the storage conformance suite).
-    entry: { index: 'src/index.ts', testing: 'src/entries/testing.ts' },
+    // `raffle` is the `@raffle/worker-kit/raffle` subpath (the raffle automations); `testing` is the `@raffle/worker-kit/testing` subpath (the storage conformance suite).
+    entry: { index: 'src/index.ts', raffle: 'src/entries/raffle.ts', testing: 'src/entries/testing.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -23,6 +23,7 @@ Usage: raffle-localnet [options]
   --wallets <n>             buyer wallets (default 4)
   --prize-nfts <n>          prize NFTs owned by the organizer (default 5)
   --no-fixtures             start a bare LiteSVM (no program, no fixtures)
+  --hash-chain-length <n>   length of the draw authority's hash chain (default 1024)
   --fixtures-out <file>     write the fixtures (addresses and local secret keys) as JSON
   --json                    print one JSON line instead of the human summary
   -h, --help                this help
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
                 'prize-nfts': { type: 'string' },
                 'no-fixtures': { type: 'boolean' },
                 'fixtures-out': { type: 'string' },
+                'hash-chain-length': { type: 'string' },
                 json: { type: 'boolean' },
                 help: { type: 'boolean', short: 'h' },
             },
@@ -76,7 +78,12 @@ async function main(): Promise<void> {
         slotIntervalMs: slotMs === 0 ? null : slotMs,
         confirmationLag: int(v['confirmation-lag'], 'confirmation-lag'),
         finalizationLag: int(v['finalization-lag'], 'finalization-lag'),
-        fixtures: v['no-fixtures'] ? false : { seed: v.seed, wallets: int(v.wallets, 'wallets'), prizeNfts: int(v['prize-nfts'], 'prize-nfts') },
+        fixtures: v['no-fixtures'] ? false : {
+                  seed: v.seed,
+                  wallets: int(v.wallets, 'wallets'),
+                  prizeNfts: int(v['prize-nfts'], 'prize-nfts'),
+                  hashChainLength: int(v['hash-chain-length'], 'hash-chain-length'),
+              },
     };
     const net = await startLocalnet(options);
     const fixtures = net.fixtures ? fixturesToJson(net.fixtures) : null;
@@ -92,7 +99,7 @@ async function main(): Promise<void> {
                 `  Config:        ${f.configAddress}`,
                 `  Admin:         ${f.admin.address}`,
                 `  Permit signer: ${f.permitSigner.address}`,
-                `  Draw authority:${' '}${f.drawAuthority.address}`,
+                `  Draw authority:${' '}${f.drawAuthority.address} (hash chain of ${f.drawHashChain.length}; its seed is in --fixtures-out)`,
                 `  Treasury:      ${f.treasury.address}`,
                 `  Mints:         MOGA ${f.mints.MOGA.address}, USDC ${f.mints.USDC.address}, MRFT ${f.mints.MRFT.address}`,
                 `  Organizer:     ${f.organizer.address}`,

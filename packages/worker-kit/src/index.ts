@@ -16,7 +16,27 @@ export { createPostgresWorkerStore, type PostgresWorkerStore, type PostgresWorke
 export { MIGRATIONS, type Migration } from './store/postgres/migrations.generated';
 export { createRedisWorkerStore, type RedisWorkerStore, type RedisWorkerStoreOptions } from './store/redis/index';
 
-export { createWorker, type CreateWorkerOptions, type Worker, type WorkerStatus, type WorkerHealth, type ReplayInput, type WorkerRpc } from './worker';
+export {
+    createWorker,
+    type CreateWorkerOptions,
+    type Worker,
+    type WorkerStatus,
+    type WorkerHealth,
+    type ReplayInput,
+    type WorkerRpc,
+    type WorkerService,
+    type WorkerServiceContext,
+} from './worker';
+export {
+    CLOCK_SYSVAR_ADDRESS,
+    createChainScheduler,
+    isChainDue,
+    readChainTime,
+    type ChainDue,
+    type ChainScheduler,
+    type ChainSchedulerOptions,
+    type ChainTime,
+} from './scheduler/chain-scheduler';
 export {
     createEventDecoder,
     extractProgramEvents,

@@ -165,6 +165,44 @@ export interface ReplayInput {
 }
 
 /**
+ * What a {@link WorkerService} receives when the worker starts.
+ *
+ * @example
+ * ```ts
+ * const service: WorkerService = { name: 'sweeper', start: ({ store, isLeader }) => loop(store, isLeader), stop: () => halt() };
+ * ```
+ */
+export interface WorkerServiceContext {
+    /** The worker's store (ready). */
+    readonly store: WorkerStore;
+    /** This replica's id. */
+    readonly owner: string;
+    /** The worker's events (`lease:acquired`, `lease:lost`, ...). */
+    readonly events: WorkerEmitter;
+    /** Whether this replica holds the leader lease now. */
+    isLeader(): boolean;
+}
+
+/**
+ * Something that runs alongside the worker on every replica (a scheduler, a reconciliation
+ * loop, an HTTP endpoint): started by `worker.start()` once jobs run, stopped by `worker.stop()`
+ * first, before the job drain, and awaited.
+ *
+ * @example
+ * ```ts
+ * worker.attach({ name: 'heartbeat', start: () => void (timer = setInterval(beat, 1000)), stop: () => clearInterval(timer) });
+ * ```
+ */
+export interface WorkerService {
+    /** A name for errors and logs. */
+    readonly name: string;
+    /** Starts the service; a throw fails `worker.start()`. */
+    start(context: WorkerServiceContext): Promise<void> | void;
+    /** Stops it; awaited by `worker.stop()`. */
+    stop(): Promise<void> | void;
+}
+
+/**
  * A worker for the events of one program, typed by its event map.
  *
  * @example
@@ -184,7 +222,9 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     readonly owner: string;
     /** Registers a handler for an event (before `start()`); the name is part of idempotency keys. */
     handle<K extends keyof TEvents & string>(eventName: K, handlerName: string, handler: EventHandler<K, TEvents[K]>, options?: HandlerOptions<K, TEvents[K]>): this;
-    /** Starts the election (ingestion when leader) and the job runner. */
+    /** Runs `service` alongside the worker (attach before `start()`). */
+    attach(service: WorkerService): this;
+    /** Starts the election (ingestion when leader), the job runner and the attached services. */
     start(): Promise<void>;
     /** Graceful stop: stops intake, drains in-flight jobs, releases the leader lease. Idempotent. */
     stop(): Promise<void>;
@@ -269,6 +309,8 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     const { store, rpc } = options;
     const events = createWorkerEmitter();
     const handlers = createHandlerRegistry(decoder.names);
+    const services: WorkerService[] = [];
+    const startedServices: WorkerService[] = [];
     let runner: JobRunner | null = null;
     let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
     let leading: LeaseRecord | null = null;
@@ -382,6 +424,14 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             handlers.add(eventName, handlerName, handler as EventHandler<string, unknown>, (handlerOptions ?? {}) as HandlerOptions<string, unknown>);
             return worker;
         },
+        attach(service) {
+            if (state !== 'idle') throw workerStateInvalid('attach a service', state);
+            if (!service || typeof service !== 'object' || typeof service.start !== 'function' || typeof service.stop !== 'function' || typeof service.name !== 'string') {
+                throw workerConfigInvalid('service', 'expected { name, start(context), stop() }');
+            }
+            services.push(service);
+            return worker;
+        },
         async start() {
             if (state !== 'idle') throw workerStateInvalid('start', state);
             state = 'running';
@@ -425,6 +475,16 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                     lead: (fence, signal) => ingestion.run(fence, signal),
                 }).catch(e => emitSafely(events, 'worker:error', { scope: 'lease', error: asError(e) }));
             }
+            const context: WorkerServiceContext = { store, owner, events, isLeader: () => leading !== null && state === 'running' };
+            for (const service of services) {
+                try {
+                    await service.start(context);
+                    startedServices.push(service);
+                } catch (e) {
+                    await worker.stop();
+                    throw e;
+                }
+            }
             emitSafely(events, 'worker:started', { owner });
         },
         stop() {
@@ -434,6 +494,13 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                     return;
                 }
                 state = 'stopping';
+                for (const service of startedServices.splice(0).reverse()) {
+                    try {
+                        await service.stop();
+                    } catch (e) {
+                        emitSafely(events, 'worker:error', { scope: `service:${service.name}`, error: asError(e) });
+                    }
+                }
                 stopController.abort();
                 await election;
                 const { abandoned } = runner ? await runner.stop() : { abandoned: 0 };

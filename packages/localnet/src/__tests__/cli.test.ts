@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 describe('raffle-localnet CLI', () => {
     it('starts, prints URLs and fixture keys as JSON, serves RPC and stops cleanly on SIGINT', async () => {
-        const child = spawn(process.execPath, ['--import', 'tsx', cli, '--rpc-port', '0', '--json', '--slot-ms', '0', '--wallets', '1', '--prize-nfts', '1'], {
+        const child = spawn(process.execPath, ['--import', 'tsx', cli, '--rpc-port', '0', '--json', '--slot-ms', '0', '--wallets', '1', '--prize-nfts', '1', '--hash-chain-length', '16'], {
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         try {
@@ -33,6 +34,14 @@ describe('raffle-localnet CLI', () => {
             expect(info.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
             expect(info.fixtures.programAddress).toBe('HMxaKAkT6CdHhm7Gyf83LrxhLTdQNfXdmdGuhHpArH9');
             expect(info.fixtures.wallets).toHaveLength(1);
+            // The draw authority's hash chain: what a worker needs to answer draws by itself.
+            const chain = info.fixtures.drawHashChain;
+            expect(chain.seed).toMatch(/^[0-9a-f]{64}$/);
+            expect(chain.length).toBe(16);
+            let link = Buffer.from(chain.seed, 'hex');
+            for (let i = 0; i < chain.length; i++) link = createHash('sha256').update(link).digest();
+            expect(link.toString('hex')).toBe(chain.commitment);
+            expect(createHash('sha256').update(Buffer.from(chain.reveals[0], 'hex')).digest('hex')).toBe(chain.commitment);
             expect(await rpcOk(info.rpcUrl, 'getHealth')).toBe('ok');
             const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
             child.kill('SIGINT');

@@ -61,7 +61,7 @@ export interface WorkerEvents {
     /** The worker stopped; every loop ended and in-flight jobs drained. */
     'worker:stopped': { readonly owner: string; readonly abandonedJobs: number };
     /** A background loop failed; it continues after a backoff. Never fatal. */
-    'worker:error': { readonly scope: 'ingestion' | 'finality' | 'jobs' | 'lease' | 'effects'; readonly error: Error };
+    'worker:error': { readonly scope: 'ingestion' | 'finality' | 'jobs' | 'lease' | 'effects' | `service:${string}`; readonly error: Error };
     /** A new event entered the inbox. */
     'event:received': { readonly event: ChainEventSummary; readonly source: 'live' | 'backfill' | 'redrive' };
     /** An event became finalized. */

@@ -1,0 +1,27 @@
+/**
+ * `@raffle/worker-kit/raffle`: the raffle automations a worker runs so that every raffle reaches
+ * its end without anyone pressing a button: the draw (randomness providers: the reference
+ * hash-chain draw authority, the settle fallback, external oracles), deadline refunds on chain
+ * time, refund tickets (MRFT: the SPL voucher issuer, the Bubblegum issuer) exactly once even
+ * when the store is lost, the claims, and the reconciliation sweep. See docs/automations.md.
+ *
+ * @packageDocumentation
+ */
+export { registerRaffleAutomations, type RaffleAutomations, type RaffleAutomationsOptions, type RaffleEvents } from '../raffle/automations';
+export type { AutomationRpc, RaffleAutomationEmitter, RaffleAutomationEvents } from '../raffle/context';
+export type { ReconcileReport } from '../raffle/reconcile';
+export { planRaffle, type PlanOptions, type RaffleAction, type RafflePlan } from '../raffle/plan';
+export { createExternalDrawProvider, type DrawAnswer, type ExternalDrawProviderOptions, type PendingDraw, type RandomnessProvider } from '../raffle/draw/provider';
+export { createHashChainDrawProvider, type HashChainDrawProviderOptions } from '../raffle/draw/hash-chain';
+export { createSettleDrawProvider, settleWinnerTicket, type SettleDrawProviderOptions } from '../raffle/draw/settle';
+export type { MrftIssuer, MrftIssueTransaction, RefundTicketClaim, TicketSlotRange } from '../raffle/issuers/types';
+export { createSplVoucherIssuer, type SplVoucherIssuerOptions } from '../raffle/issuers/spl-voucher';
+export {
+    findMemoIssuances,
+    formatMrftMemo,
+    getMrftMemoInstruction,
+    mergeRanges,
+    MEMO_PROGRAM_ADDRESS,
+    parseMrftMemos,
+    type FindMemoIssuancesInput,
+} from '../raffle/issuers/memo';

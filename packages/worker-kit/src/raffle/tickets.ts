@@ -1,0 +1,155 @@
+/**
+ * Refund tickets (MRFT), exactly once per ticket slot, even when the worker's store is lost.
+ *
+ * Each entry's slots are issued in fixed chunks (`[k·n, (k+1)·n)`, `n` the issuer's slots per
+ * transaction), each chunk an effect keyed `mrft:<entry>:<from>-<to>`. The effect ledger is the
+ * fast path. It is authoritative for raffles created after the store was (its "birth", recorded
+ * in the ledger itself): every issuance for them was recorded before it was sent. For older
+ * raffles (a new or lost store) the chain decides: before minting a chunk the ledger does not
+ * know, the issuer's history is searched for the issuance memo, and only after every
+ * transaction a previous worker could have signed has expired (151 blocks after the store's
+ * birth), so none can still land after the search.
+ *
+ * @packageDocumentation
+ */
+import { type Entry, PaymentKind, type Raffle, RefundMode } from '@raffle/client';
+import { type Account, appendTransactionMessageInstructions, createTransactionMessage } from '@solana/kit';
+
+import { sleep } from '../runtime/time';
+import type { ChainTime } from '../scheduler/chain-scheduler';
+import type { AutomationContext } from './context';
+import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
+import { audit, runCrank } from './send';
+
+/** Blocks after which every transaction signed before a moment has expired (150 + 1). */
+const EXPIRY_BLOCKS = 151n;
+
+/**
+ * When the store began, by the chain: raffles created later are fully known to its ledger.
+ *
+ * @internal
+ */
+export interface StoreBirth {
+    readonly unixTimestamp: bigint;
+    readonly blockHeight: bigint;
+}
+
+/**
+ * Reads (or records, for a new store) the store's birth.
+ *
+ * @internal
+ */
+export async function loadStoreBirth(ctx: AutomationContext, now: ChainTime): Promise<StoreBirth> {
+    const key = `automations:store-birth:${ctx.programAddress}`;
+    const height = await ctx.rpc.getBlockHeight({ commitment: 'confirmed' }).send();
+    const { effect } = await ctx.store.beginEffect({ key, intent: { unixTimestamp: now.unixTimestamp.toString(), blockHeight: height.toString() } });
+    if (effect.status !== 'confirmed') await ctx.store.markEffectConfirmed({ key });
+    const intent = effect.intent as { unixTimestamp?: unknown; blockHeight?: unknown };
+    const parse = (v: unknown, fallback: bigint) => (typeof v === 'string' && /^\d{1,20}$/.test(v) ? BigInt(v) : fallback);
+    return { unixTimestamp: parse(intent.unixTimestamp, now.unixTimestamp), blockHeight: parse(intent.blockHeight, BigInt(height)) };
+}
+
+/**
+ * What ticket issuance needs besides the shared context.
+ *
+ * @internal
+ */
+export interface TicketContext {
+    readonly issuer: MrftIssuer;
+    readonly birth: StoreBirth;
+}
+
+/** Whether `entry` of `raffle` is owed refund tickets (refunded, and refunded in vouchers). @internal */
+export function owesTickets(raffle: Raffle, entry: Entry): boolean {
+    return entry.refunded && entry.ticketCount > 0 && (raffle.refundMode === RefundMode.Vouchers || entry.paidWith === PaymentKind.Voucher);
+}
+
+/** The claim of a refunded entry, from chain data. @internal */
+export function claimOf(raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): RefundTicketClaim {
+    return {
+        programAddress: raffle.programAddress,
+        raffle: raffle.address,
+        raffleId: raffle.data.raffleId,
+        entry: entry.address,
+        entryIndex: entry.data.index,
+        buyer: entry.data.buyer,
+        tickets: entry.data.ticketCount,
+        firstTicket: entry.data.firstTicket,
+        ticketPrice: raffle.data.ticketPrice,
+        paymentMint: raffle.data.paymentMint,
+        raffleCreatedAt: raffle.data.createdAt,
+        refundDate: now.unixTimestamp,
+    };
+}
+
+/** The fixed chunks of a claim. @internal */
+export function chunksOf(tickets: number, perTransaction: number): TicketSlotRange[] {
+    const size = Math.max(1, Math.min(perTransaction, tickets));
+    const chunks: TicketSlotRange[] = [];
+    for (let from = 0; from < tickets; from += size) chunks.push({ from, to: Math.min(from + size, tickets) });
+    return chunks;
+}
+
+function covered(ranges: readonly TicketSlotRange[], chunk: TicketSlotRange): boolean {
+    return ranges.some(r => r.from <= chunk.from && chunk.to <= r.to);
+}
+
+async function waitForExpiryOfEarlierTransactions(ctx: AutomationContext, birth: StoreBirth): Promise<void> {
+    const until = birth.blockHeight + EXPIRY_BLOCKS;
+    while (!ctx.signal.aborted) {
+        const height = BigInt(await ctx.rpc.getBlockHeight({ commitment: 'confirmed' }).send());
+        if (height > until) return;
+        await sleep(500, ctx.signal);
+    }
+    throw new Error('stopped');
+}
+
+/**
+ * Issues every ticket `entry` is owed that was not issued yet. The caller has checked
+ * {@link owesTickets} on chain-read accounts.
+ *
+ * @returns how many ticket slots this call issued
+ * @internal
+ */
+export async function issueEntryTickets(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
+    const claim = claimOf(raffle, entry, now);
+    const { issuer } = tickets;
+    const ledgerIsComplete = raffle.data.createdAt > tickets.birth.unixTimestamp;
+    let proven: TicketSlotRange[] | null = null;
+    let issued = 0;
+    for (const chunk of chunksOf(claim.tickets, issuer.slotsPerTransaction)) {
+        const key = `mrft:${claim.entry}:${chunk.from}-${chunk.to}`;
+        const known = await ctx.store.getEffect(key);
+        if (known?.status === 'confirmed') continue;
+        if (known === null && !ledgerIsComplete) {
+            // A store that does not know this raffle's history: the chain decides.
+            await waitForExpiryOfEarlierTransactions(ctx, tickets.birth);
+            proven ??= await issuer.findIssued(claim, { signal: ctx.signal });
+            if (covered(proven, chunk)) {
+                await ctx.store.beginEffect({ key, intent: { entry: claim.entry, buyer: claim.buyer, from: chunk.from, to: chunk.to, provenOnChain: true } });
+                await ctx.store.markEffectConfirmed({ key });
+                await audit(ctx, 'effect:proven-on-chain', key, { action: 'issue-tickets', raffle: claim.raffle, entry: claim.entry, from: chunk.from, to: chunk.to });
+                ctx.events.emit('automation:done', { action: 'issue-tickets', raffle: claim.raffle, key, signature: null, alreadyDone: true });
+                continue;
+            }
+        }
+        await issuer.checkCapacity?.(chunk.to - chunk.from);
+        const result = await runCrank(ctx, {
+            action: 'issue-tickets',
+            raffle: claim.raffle,
+            key,
+            intent: { issuer: issuer.name, entry: claim.entry, buyer: claim.buyer, from: chunk.from, to: chunk.to },
+            build: async () => {
+                const built = await issuer.buildIssue(claim, chunk, { payer: ctx.cranker });
+                return appendTransactionMessageInstructions(built.instructions, createTransactionMessage({ version: 0 }));
+            },
+            isDone: async () => covered(await issuer.findIssued(claim, { signal: ctx.signal }), chunk),
+        });
+        if (!result.alreadyDone) issued += chunk.to - chunk.from;
+        if (result.signature !== null && issuer.describeIssued) {
+            const details = await issuer.describeIssued(claim, chunk, result.signature).catch(() => null);
+            if (details !== null) await audit(ctx, 'mrft:issued', key, { entry: claim.entry, signature: result.signature, details });
+        }
+    }
+    return issued;
+}
