@@ -1,0 +1,234 @@
+/**
+ * The raffle automations when things go wrong, on `@raffle/localnet` with the real program: a
+ * draw nobody answers (re-request, settle fallback), hostile events, a buyer who closed their
+ * token account, a worker whose store is lost mid-refund, and a worker that starts after
+ * everything happened with an empty store.
+ */
+import { cancelRaffleTx, fetchEntries, findAssociatedTokenAddress, getRefundTicketsRequestedEventEncoder, RaffleStatus } from '@raffle/client';
+import { type Localnet, startLocalnet } from '@raffle/localnet';
+import { getCloseAccountInstruction } from '@solana-program/token';
+import {
+    type Address,
+    appendTransactionMessageInstructions,
+    createTransactionMessage,
+    getBase58Decoder,
+    getBase64Decoder,
+    type Signature,
+} from '@solana/kit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createMemoryWorkerStore } from '../../store/memory';
+import type { Worker } from '../../worker';
+import type { RaffleAutomationEvents } from '../context';
+import { createExternalDrawProvider } from '../draw/provider';
+import { createSettleDrawProvider, settleWinnerTicket } from '../draw/settle';
+import {
+    chainNow,
+    clientsOf,
+    createRaffle,
+    joinWithTokens,
+    readRaffleNow,
+    startAutomationWorker,
+    tokenBalance,
+    until,
+} from './fixtures/raffles';
+
+let net: Localnet;
+const workers: Worker<Record<string, unknown>>[] = [];
+let nextRaffleId = 200n;
+
+beforeAll(async () => {
+    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 8, prizeNfts: 12 }, onError: () => undefined });
+});
+afterEach(async () => {
+    await Promise.all(workers.splice(0).map(w => w.stop()));
+});
+afterAll(async () => {
+    await net?.stop();
+});
+
+function start(...args: Parameters<typeof startAutomationWorker> extends [unknown, ...infer R] ? R : never) {
+    const started = startAutomationWorker(net, ...args);
+    workers.push(started.worker as unknown as Worker<Record<string, unknown>>);
+    return started;
+}
+
+async function soldOutRaffle(prize: number): Promise<Address> {
+    const f = net.fixtures!;
+    const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize, maxTickets: 3, refundMode: 'tokens' });
+    await joinWithTokens(net, f.wallets[0]!.keypair.signer, raffle, 2);
+    await joinWithTokens(net, f.wallets[1]!.keypair.signer, raffle, 1);
+    return raffle;
+}
+
+describe('draws nobody answers', () => {
+    it('requests a draw again when the provider does not answer within DRAW_TIMEOUT_SLOTS', async () => {
+        const store = createMemoryWorkerStore();
+        const { worker } = start(store, { automations: { draw: { provider: createExternalDrawProvider({ name: 'arcium' }) }, claims: { prize: false, proceeds: false } } });
+        await worker.start();
+        const raffle = await soldOutRaffle(0);
+        const first = await until(async () => {
+            const r = await readRaffleNow(net, raffle);
+            return r.data.status === RaffleStatus.DrawRequested ? r.data.drawRequestedSlot : undefined;
+        }, 20_000, 'the first request');
+        net.control.advanceSlots(160);
+        const second = await until(async () => {
+            const r = await readRaffleNow(net, raffle);
+            return r.data.drawRequestedSlot > first ? r.data.drawRequestedSlot : undefined;
+        }, 20_000, 'the second request');
+        expect(second - first).toBeGreaterThanOrEqual(150n);
+        const requests = (await store.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string }).action === 'request-draw');
+        expect(requests.map(a => a.subject)).toEqual([`draw-request:${raffle}:0`, `draw-request:${raffle}:${first}`]);
+    });
+
+    it('lets the settle fallback answer a request that timed out', async () => {
+        const f = net.fixtures!;
+        const { worker } = start(createMemoryWorkerStore(), {
+            automations: {
+                draw: { provider: createExternalDrawProvider({ name: 'switchboard' }), fallback: createSettleDrawProvider({ settleAuthority: f.settleAuthority.signer }) },
+            },
+        });
+        await worker.start();
+        const raffle = await soldOutRaffle(1);
+        const requested = await until(async () => {
+            const r = await readRaffleNow(net, raffle);
+            return r.data.status === RaffleStatus.DrawRequested ? r : undefined;
+        }, 20_000, 'the request');
+        net.control.advanceSlots(160);
+        const done = await until(async () => {
+            const r = await readRaffleNow(net, raffle);
+            return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
+        }, 20_000, 'the fallback draw and the claims');
+        expect(done.data.winnerTicket).toBe(settleWinnerTicket(new Uint8Array(requested.data.drawSeed), requested.data.drawRequestedSlot, 3));
+    });
+});
+
+describe('hostile input', () => {
+    it('ignores forged and malformed events (naming an entry that is not refunded, an account of another program) and mints nothing for them', async () => {
+        const f = net.fixtures!;
+        const attacker = f.wallets[6]!;
+        const { worker, automations } = start(createMemoryWorkerStore());
+        const failures: RaffleAutomationEvents['automation:failed'][] = [];
+        automations.events.on('automation:failed', e => failures.push(e));
+        await worker.start();
+        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 2, maxTickets: 10, refundMode: 'vouchers' });
+        await joinWithTokens(net, attacker.keypair.signer, raffle, 1);
+        const [entry] = await fetchEntries(clientsOf(net).rpc, raffle, { programAddress: f.programAddress });
+        const supplyBefore = await mintSupply(f.mints.MRFT.address);
+        const forged = (fields: { raffle: Address; entry: Address; buyer: Address; tickets: number }) =>
+            `Program data: ${getBase64Decoder().decode(getRefundTicketsRequestedEventEncoder().encode({ ...fields, slot: 1n }))}`;
+        const logs = [
+            `Program ${f.programAddress} invoke [1]`,
+            // A real entry, not refunded: the chain says nothing is owed.
+            forged({ raffle, entry: entry!.address, buyer: attacker.address, tickets: 1000 }),
+            // The "raffle" is a token mint (another program's account), the "entry" a wallet.
+            forged({ raffle: f.mints.MOGA.address, entry: attacker.address, buyer: attacker.address, tickets: 5 }),
+            // Garbage after a valid discriminator: undecodable, dead-lettered by the engine.
+            `Program data: ${getBase64Decoder().decode(new Uint8Array([67, 104, 78, 79, 193, 16, 156, 129, 1, 2, 3]))}`,
+            `Program ${f.programAddress} success`,
+        ];
+        await worker.ingestTransactions([{ signature: randomSignature(), slot: net.control.status().slots.confirmed, logs, err: null }]);
+        await until(() => failures.filter(e => e.action === 'issue-tickets').length >= 1, 10_000, 'the forged event to be judged');
+        await new Promise(r => setTimeout(r, 500));
+        expect(failures.filter(e => e.action === 'issue-tickets').every(e => !e.willRetry)).toBe(true);
+        expect(await tokenBalance(net, attacker.address, f.mints.MRFT.address)).toBe(0n);
+        expect(await mintSupply(f.mints.MRFT.address)).toBe(supplyBefore);
+        expect((await worker.deadLetters.list()).map(j => j.name)).toEqual(['ingest:undecodable']);
+        expect(await automations.advance(f.mints.MOGA.address)).toEqual({ status: null, acted: [] });
+    });
+
+    it('issues the tickets of a buyer who closed their voucher account (recreated, paid by the cranker)', async () => {
+        const f = net.fixtures!;
+        const buyer = f.wallets[5]!;
+        const { rpc, sendAndConfirm } = clientsOf(net);
+        const ata = await findAssociatedTokenAddress({ owner: buyer.address, mint: f.mints.MRFT.address });
+        if ((await tokenBalance(net, buyer.address, f.mints.MRFT.address)) === 0n) {
+            const close = getCloseAccountInstruction({ account: ata, destination: buyer.address, owner: buyer.keypair.signer });
+            await sendAndConfirm(appendTransactionMessageInstructions([close], createTransactionMessage({ version: 0 })), { feePayer: buyer.keypair.signer });
+        }
+        expect((await rpc.getAccountInfo(ata, { commitment: 'confirmed', encoding: 'base64' }).send()).value).toBeNull();
+        const { worker } = start(createMemoryWorkerStore());
+        await worker.start();
+        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 3, maxTickets: 10, deadlineIn: 300n, refundMode: 'vouchers' });
+        await joinWithTokens(net, buyer.keypair.signer, raffle, 2);
+        net.control.warpClock(chainNow(net) + 301n);
+        await until(async () => ((await tokenBalance(net, buyer.address, f.mints.MRFT.address)) === 2n ? true : undefined), 20_000, 'the vouchers');
+    });
+});
+
+describe('store lost, worker late', () => {
+    it('finishes a refund after its store was lost mid-run without issuing any ticket twice (the chain proves what was issued)', async () => {
+        const f = net.fixtures!;
+        const buyers = f.wallets.slice(0, 5);
+        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 4, maxTickets: 200, deadlineIn: 300n, refundMode: 'vouchers' });
+        const owed = new Map<Address, bigint>();
+        for (let i = 0; i < 25; i++) {
+            const buyer = buyers[i % buyers.length]!;
+            const count = 1 + (i % 3);
+            await joinWithTokens(net, buyer.keypair.signer, raffle, count);
+            owed.set(buyer.address, (owed.get(buyer.address) ?? 0n) + BigInt(count));
+        }
+        const before = new Map(await Promise.all(buyers.map(async b => [b.address, await tokenBalance(net, b.address, f.mints.MRFT.address)] as const)));
+        const supplyBefore = await mintSupply(f.mints.MRFT.address);
+
+        const first = start(createMemoryWorkerStore(), { worker: { concurrency: 1 }, automations: { concurrency: 1, claims: { prize: false, proceeds: false } } });
+        let issued = 0;
+        first.automations.events.on('automation:done', e => void (e.action === 'issue-tickets' && !e.alreadyDone && issued++));
+        await first.worker.start();
+        net.control.warpClock(chainNow(net) + 301n);
+        await until(() => issued >= 6, 30_000, 'some issuances');
+        await first.worker.stop(); // its store is thrown away with it
+
+        const secondStore = createMemoryWorkerStore();
+        const second = start(secondStore);
+        await second.worker.start();
+        await until(async () => {
+            const r = await readRaffleNow(net, raffle);
+            return r.data.status === RaffleStatus.Refunded && r.data.proceedsClaimed ? true : undefined;
+        }, 60_000, 'the refund to finish');
+        const total = [...owed.values()].reduce((a, b) => a + b, 0n);
+        await until(async () => ((await mintSupply(f.mints.MRFT.address)) - supplyBefore === total ? true : undefined), 30_000, 'every ticket');
+        await new Promise(r => setTimeout(r, 1_000)); // nothing more may come
+        expect((await mintSupply(f.mints.MRFT.address)) - supplyBefore).toBe(total);
+        for (const b of buyers) expect((await tokenBalance(net, b.address, f.mints.MRFT.address)) - before.get(b.address)!).toBe(owed.get(b.address));
+        const proven = (await secondStore.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:proven-on-chain');
+        expect(proven.length).toBeGreaterThanOrEqual(6);
+    });
+
+    it('finishes every raffle when started after everything happened, with an empty store, and reports what it repaired', async () => {
+        const f = net.fixtures!;
+        const soldOut = await soldOutRaffle(5);
+        const unsold = await createRaffle(net, { raffleId: nextRaffleId++, prize: 6, maxTickets: 10, deadlineIn: 120n, refundMode: 'tokens' });
+        await joinWithTokens(net, f.wallets[2]!.keypair.signer, unsold, 2);
+        const cancelled = await createRaffle(net, { raffleId: nextRaffleId++, prize: 7, maxTickets: 10, refundMode: 'tokens' });
+        const { sendAndConfirm } = clientsOf(net);
+        await sendAndConfirm(() => cancelRaffleTx({ authority: f.organizer.keypair.signer, raffle: cancelled }), { feePayer: f.organizer.keypair.signer });
+        net.control.warpClock(chainNow(net) + 121n);
+        net.control.advanceSlots(10); // all of it finalized: a worker starting now sees none of these events
+
+        const { worker, automations } = start(createMemoryWorkerStore());
+        const sweeps: RaffleAutomationEvents['reconcile:done'][] = [];
+        automations.events.on('reconcile:done', s => sweeps.push(s));
+        await worker.start();
+        const sweep = await until(() => sweeps[0], 60_000, 'the first sweep');
+        const repaired = new Map(sweep.repaired.map(r => [r.raffle, r.actions]));
+        expect(repaired.get(soldOut)).toEqual(expect.arrayContaining(['request-draw', 'answer-draw', 'claim-prize', 'claim-proceeds']));
+        expect(repaired.get(unsold)).toEqual(expect.arrayContaining(['refund', 'claim-prize']));
+        expect(repaired.get(cancelled)).toEqual(['claim-prize']);
+        const states = await Promise.all([soldOut, unsold, cancelled].map(r => readRaffleNow(net, r)));
+        expect(states.map(r => r.data.status)).toEqual([RaffleStatus.Completed, RaffleStatus.Refunded, RaffleStatus.Cancelled]);
+        expect(states.every(r => r.data.prizeClaimed)).toBe(true);
+        expect(await tokenBalance(net, f.organizer.address, f.prizeNfts[7]!.mint)).toBe(1n);
+        expect(await tokenBalance(net, f.organizer.address, f.prizeNfts[6]!.mint)).toBe(1n);
+    });
+});
+
+async function mintSupply(mint: Address): Promise<bigint> {
+    const { value } = await clientsOf(net).rpc.getTokenSupply(mint, { commitment: 'confirmed' }).send();
+    return BigInt(value.amount);
+}
+
+function randomSignature(): Signature {
+    return getBase58Decoder().decode(crypto.getRandomValues(new Uint8Array(64))) as Signature;
+}
+
