@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
+import { setMaxListeners } from 'node:events';
+
 import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS, sendAndConfirmRaffleTransactionFactory } from '@raffle/client';
 import { type Address, isAddress, type RpcSubscriptions, type SignatureNotificationsApi, type SlotNotificationsApi, type TransactionSigner } from '@solana/kit';
 import EventEmitter from 'eventemitter3';
@@ -263,6 +265,8 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
         name: 'raffle-automations',
         async start(context: WorkerServiceContext) {
             controller = new AbortController();
+            // Every transaction in flight listens to this signal.
+            setMaxListeners(0, controller.signal);
             const ctx: AutomationContext = {
                 rpc: options.rpc,
                 store: context.store,
