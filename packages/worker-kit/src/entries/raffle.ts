@@ -10,6 +10,7 @@
 export { registerRaffleAutomations, type RaffleAutomations, type RaffleAutomationsOptions, type RaffleEvents } from '../raffle/automations';
 export type { AutomationRpc, RaffleAutomationEmitter, RaffleAutomationEvents } from '../raffle/context';
 export type { ReconcileReport } from '../raffle/reconcile';
+export type { AdvanceResult } from '../raffle/advance';
 export { planRaffle, type PlanOptions, type RaffleAction, type RafflePlan } from '../raffle/plan';
 export { createExternalDrawProvider, type DrawAnswer, type ExternalDrawProviderOptions, type PendingDraw, type RandomnessProvider } from '../raffle/draw/provider';
 export { createHashChainDrawProvider, type HashChainDrawProviderOptions } from '../raffle/draw/hash-chain';
@@ -25,3 +26,24 @@ export {
     parseMrftMemos,
     type FindMemoIssuancesInput,
 } from '../raffle/issuers/memo';
+export {
+    BUBBLEGUM_PROGRAM_ADDRESS,
+    createBubblegumIssuer,
+    DEFAULT_BUBBLEGUM_SLOTS_PER_TRANSACTION,
+    parseMintedAssetIds,
+    SPL_NOOP_PROGRAM_ADDRESS,
+    type BubblegumIssuerOptions,
+    type MintTransactionJson,
+} from '../raffle/issuers/bubblegum';
+export {
+    createBubblegumUmiContext,
+    createMrftMetadataUri,
+    MRFT_MAX_URI_BYTES,
+    MRFT_NAME,
+    MRFT_SYMBOL,
+    mrftAttributes,
+    mrftMetadataJson,
+    type MrftAttribute,
+    type MrftCreator,
+    type MrftMetadataJson,
+} from '../raffle/issuers/bubblegum-metadata';

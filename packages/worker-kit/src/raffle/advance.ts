@@ -28,6 +28,7 @@ import type { AutomationContext } from './context';
 import type { RandomnessProvider } from './draw/provider';
 import { type PlanOptions, planRaffle, type RaffleAction } from './plan';
 import { runCrank } from './send';
+import { runLimited, withKeyLock } from './locks';
 import { issueEntryTickets, owesTickets, type TicketContext } from './tickets';
 
 /**
@@ -45,9 +46,13 @@ export interface AdvanceDependencies {
 }
 
 /**
- * What one advance did.
+ * What advancing a raffle did (`automations.advance(raffle)`).
  *
- * @internal
+ * @example
+ * ```ts
+ * const { status, acted }: AdvanceResult = await automations.advance(raffle);
+ * if (status === null) console.log('not a raffle of this program');
+ * ```
  */
 export interface AdvanceResult {
     /** The raffle's status at the end (null: not a raffle of the program). */
@@ -59,41 +64,6 @@ export interface AdvanceResult {
 const MAX_ROUNDS = 8;
 /** How many slots to wait before looking again at a raffle whose steps made no progress. */
 export const RETRY_SLOTS = 25n;
-const locks = new WeakMap<AutomationContext, Map<string, Promise<unknown>>>();
-
-/** Runs `fn` after every earlier call for the same key in this process. @internal */
-export async function withKeyLock<T>(ctx: AutomationContext, key: string, fn: () => Promise<T>): Promise<T> {
-    let map = locks.get(ctx);
-    if (!map) locks.set(ctx, (map = new Map()));
-    const previous = map.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    map.set(key, tail);
-    try {
-        return await run;
-    } finally {
-        if (map.get(key) === tail) map.delete(key);
-    }
-}
-
-/** Runs `tasks` with at most `limit` at once; rejects with the first error after all settled. @internal */
-export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    let firstError: unknown = null;
-    const lane = async () => {
-        while (next < items.length) {
-            const item = items[next++]!;
-            try {
-                await task(item);
-            } catch (e) {
-                firstError ??= e;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-    if (firstError !== null) throw firstError;
-}
-
 /**
  * Advances `raffleAddress` as far as it can go now.
  *

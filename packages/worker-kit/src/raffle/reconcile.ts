@@ -11,8 +11,9 @@
 import type { Address } from '@solana/kit';
 
 import { readChainTime } from '../scheduler/chain-scheduler';
-import { type AdvanceDependencies, advanceRaffle, runLimited } from './advance';
+import { type AdvanceDependencies, advanceRaffle } from './advance';
 import { listRaffles } from './chain';
+import { runLimited } from './locks';
 import { planRaffle } from './plan';
 
 /**

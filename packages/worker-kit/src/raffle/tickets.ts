@@ -3,9 +3,9 @@
  *
  * Each entry's slots are issued in fixed chunks (`[k·n, (k+1)·n)`, `n` the issuer's slots per
  * transaction), each chunk an effect keyed `mrft:<entry>:<from>-<to>`. The effect ledger is the
- * fast path. It is authoritative for raffles created after the store was (its "birth", recorded
- * in the ledger itself): every issuance for them was recorded before it was sent. For older
- * raffles (a new or lost store) the chain decides: before minting a chunk the ledger does not
+ * fast path. It is authoritative for raffles whose deadline is after the store's "birth" (recorded
+ * in the ledger itself): tickets are issued only after the deadline, so every issuance for them
+ * was recorded before it was sent. For older raffles (a new or lost store) the chain decides: before minting a chunk the ledger does not
  * know, the issuer's history is searched for the issuance memo, and only after every
  * transaction a previous worker could have signed has expired (151 blocks after the store's
  * birth), so none can still land after the search.
@@ -20,6 +20,7 @@ import type { ChainTime } from '../scheduler/chain-scheduler';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
 import { audit, runCrank } from './send';
+import { withKeyLock } from './locks';
 
 /** Blocks after which every transaction signed before a moment has expired (150 + 1). */
 const EXPIRY_BLOCKS = 151n;
@@ -111,10 +112,17 @@ async function waitForExpiryOfEarlierTransactions(ctx: AutomationContext, birth:
  * @returns how many ticket slots this call issued
  * @internal
  */
-export async function issueEntryTickets(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
+export function issueEntryTickets(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
+    // The event's job and a sweep may ask for the same entry at once: one after the other.
+    return withKeyLock(ctx, `mrft:${entry.address}`, () => issueUnlocked(ctx, tickets, raffle, entry, now));
+}
+
+async function issueUnlocked(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
     const claim = claimOf(raffle, entry, now);
     const { issuer } = tickets;
-    const ledgerIsComplete = raffle.data.createdAt > tickets.birth.unixTimestamp;
+    // Tickets are issued only after a refund, and a refund only once the chain's clock passed the
+    // deadline: for a deadline after the store's birth, every issuance went through this ledger.
+    const ledgerIsComplete = raffle.data.deadline > tickets.birth.unixTimestamp;
     let proven: TicketSlotRange[] | null = null;
     let issued = 0;
     for (const chunk of chunksOf(claim.tickets, issuer.slotsPerTransaction)) {
