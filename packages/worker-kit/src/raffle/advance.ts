@@ -29,7 +29,7 @@ import type { RandomnessProvider } from './draw/provider';
 import { type PlanOptions, planRaffle, type RaffleAction } from './plan';
 import { runCrank } from './send';
 import { runLimited, withKeyLock } from './locks';
-import { issueEntryTickets, owesTickets, type TicketContext } from './tickets';
+import { issueRaffleTickets, type TicketContext } from './tickets';
 
 /**
  * Everything advancing a raffle needs.
@@ -152,7 +152,7 @@ async function runAction(deps: AdvanceDependencies, raffle: Account<Raffle>, act
         case 'refund':
             return refund(deps, raffle);
         case 'issue-tickets':
-            return issueTickets(deps, raffle, now);
+            return deps.tickets !== null && (await issueRaffleTickets(ctx, deps.tickets, raffle.address, deps.concurrency)) > 0;
         case 'claim-prize': {
             const result = await runCrank(ctx, {
                 action: 'claim-prize',
@@ -206,23 +206,4 @@ async function refund(deps: AdvanceDependencies, raffle: Account<Raffle>): Promi
         throw e;
     }
     return sent;
-}
-
-async function issueTickets(deps: AdvanceDependencies, raffle: Account<Raffle>, now: Awaited<ReturnType<typeof readChainTime>>): Promise<boolean> {
-    const { ctx, tickets } = deps;
-    if (tickets === null) return false;
-    const doneKey = `mrft-all:${raffle.address}`;
-    if ((await ctx.store.getEffect(doneKey))?.status === 'confirmed') return false;
-    const entries = await fetchEntries(ctx.rpc, raffle.address, { programAddress: ctx.programAddress });
-    const owed = entries.filter(e => owesTickets(raffle.data, e.data));
-    let issued = 0;
-    await runLimited(owed, deps.concurrency, async entry => {
-        issued += await issueEntryTickets(ctx, tickets, raffle, entry, now);
-    });
-    if (raffle.data.status === RaffleStatus.Refunded) {
-        // Every entry is refunded and every owed ticket issued: later sweeps skip this raffle.
-        await ctx.store.beginEffect({ key: doneKey, intent: { raffle: raffle.address, entries: owed.length } });
-        await ctx.store.markEffectConfirmed({ key: doneKey });
-    }
-    return issued > 0;
 }

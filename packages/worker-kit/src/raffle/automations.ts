@@ -23,7 +23,7 @@ import type { AutomationContext, AutomationRpc, RaffleAutomationEmitter } from '
 import type { RandomnessProvider } from './draw/provider';
 import type { MrftIssuer } from './issuers/types';
 import { type ReconcileReport, reconcileRaffles } from './reconcile';
-import { issueEntryTickets, loadStoreBirth, owesTickets, type TicketContext } from './tickets';
+import { entryTicketsConfirmed, issueEntryTickets, issueRaffleTickets, loadStoreBirth, owesTickets, type TicketContext } from './tickets';
 
 /**
  * The raffle program's events as a worker decodes them (`decoder: RWA_RAFFLE_EVENTS`, or the
@@ -244,9 +244,16 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
             async ({ event }) => {
                 await ready;
                 const d = started();
-                // The event only says where to look: the chain says what is owed.
-                const [raffle, [entry]] = await Promise.all([readRaffle(d.ctx.rpc, programAddress, event.data.raffle), readEntries(d.ctx.rpc, programAddress, [event.data.entry])]);
-                if (!raffle || !entry || entry.data.raffle !== raffle.address || entry.data.buyer !== event.data.buyer || !owesTickets(raffle.data, entry.data)) {
+                // The event only says where to look: the chain says what is owed. A large refund
+                // emits thousands of these; they share passes over the raffle's entries.
+                const [entry] = await readEntries(d.ctx.rpc, programAddress, [event.data.entry]);
+                if (entry && entry.data.raffle === event.data.raffle && entry.data.buyer === event.data.buyer) {
+                    await issueRaffleTickets(d.ctx, d.tickets!, event.data.raffle, d.concurrency);
+                    if (await entryTicketsConfirmed(d.ctx, d.tickets!.issuer, entry)) return;
+                }
+                // Not covered by a pass: check this entry alone (a forged event ends here).
+                const [raffle, [fresh]] = await Promise.all([readRaffle(d.ctx.rpc, programAddress, event.data.raffle), readEntries(d.ctx.rpc, programAddress, [event.data.entry])]);
+                if (!raffle || !fresh || fresh.data.raffle !== raffle.address || fresh.data.buyer !== event.data.buyer || !owesTickets(raffle.data, fresh.data)) {
                     events.emit('automation:failed', {
                         action: 'issue-tickets',
                         raffle: event.data.raffle,
@@ -255,7 +262,7 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
                     });
                     return;
                 }
-                await issueEntryTickets(d.ctx, d.tickets!, raffle, entry, await readChainTime(d.ctx.rpc));
+                await issueEntryTickets(d.ctx, d.tickets!, raffle, fresh, await readChainTime(d.ctx.rpc));
             },
             handlerOptions,
         );

@@ -41,3 +41,41 @@ export async function runLimited<T>(items: readonly T[], limit: number, task: (i
     if (firstError !== null) throw firstError;
 }
 
+
+const flights = new WeakMap<AutomationContext, Map<string, { running: Promise<unknown> | null; queued: Promise<unknown> | null }>>();
+
+/**
+ * Single flight with a re-run: the first caller starts `fn`; callers that arrive while it runs
+ * share one more run that starts when it ends (so each caller gets a run that began after it
+ * asked); callers that arrive while that run is still queued share it too.
+ *
+ * @internal
+ */
+export function coalesce<T>(ctx: AutomationContext, key: string, fn: () => Promise<T>): Promise<T> {
+    let map = flights.get(ctx);
+    if (!map) flights.set(ctx, (map = new Map()));
+    let flight = map.get(key);
+    if (!flight) map.set(key, (flight = { running: null, queued: null }));
+    const f = flight;
+    if (f.queued) return f.queued as Promise<T>;
+    const start = (): Promise<T> => {
+        const run = fn();
+        f.running = run;
+        const settle = () => {
+            if (f.running === run) f.running = null;
+            if (f.running === null && f.queued === null) map!.delete(key);
+        };
+        run.then(settle, settle);
+        return run;
+    };
+    if (f.running === null) return start();
+    const queued = f.running.then(
+        () => undefined,
+        () => undefined,
+    ).then(() => {
+        f.queued = null;
+        return start();
+    });
+    f.queued = queued;
+    return queued;
+}

@@ -12,15 +12,16 @@
  *
  * @packageDocumentation
  */
-import { type Entry, PaymentKind, type Raffle, RefundMode } from '@raffle/client';
-import { type Account, appendTransactionMessageInstructions, createTransactionMessage } from '@solana/kit';
+import { type Entry, fetchEntries, PaymentKind, type Raffle, RaffleStatus, RefundMode } from '@raffle/client';
+import { type Account, type Address, appendTransactionMessageInstructions, createTransactionMessage } from '@solana/kit';
 
 import { sleep } from '../runtime/time';
-import type { ChainTime } from '../scheduler/chain-scheduler';
+import { type ChainTime, readChainTime } from '../scheduler/chain-scheduler';
+import { readRaffle } from './chain';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
 import { audit, runCrank } from './send';
-import { withKeyLock } from './locks';
+import { coalesce, runLimited, withKeyLock } from './locks';
 
 /** Blocks after which every transaction signed before a moment has expired (150 + 1). */
 const EXPIRY_BLOCKS = 151n;
@@ -160,4 +161,47 @@ async function issueUnlocked(ctx: AutomationContext, tickets: TicketContext, raf
         }
     }
     return issued;
+}
+
+/**
+ * One pass over a raffle's entries: issues every ticket owed and not issued yet (at most
+ * `concurrency` issuances at once). Concurrent requests for the same raffle share a pass that
+ * started after they asked ({@link coalesce}), so the thousands of `RefundTicketsRequested`
+ * of a large refund cost a few passes, not one read of the raffle each. When the raffle is
+ * Refunded and everything is issued, it is marked done in the ledger (`mrft-all:<raffle>`).
+ *
+ * @returns how many ticket slots the pass issued
+ * @internal
+ */
+export function issueRaffleTickets(ctx: AutomationContext, tickets: TicketContext, raffleAddress: Address, concurrency: number): Promise<number> {
+    return coalesce(ctx, `tickets:${raffleAddress}`, async () => {
+        const doneKey = `mrft-all:${raffleAddress}`;
+        if ((await ctx.store.getEffect(doneKey))?.status === 'confirmed') return 0;
+        const raffle = await readRaffle(ctx.rpc, ctx.programAddress, raffleAddress);
+        if (raffle === null) return 0;
+        const [entries, now] = await Promise.all([fetchEntries(ctx.rpc, raffle.address, { programAddress: ctx.programAddress }), readChainTime(ctx.rpc)]);
+        const owed = entries.filter(e => e.data.raffle === raffle.address && owesTickets(raffle.data, e.data));
+        let issued = 0;
+        await runLimited(owed, concurrency, async entry => {
+            issued += await issueEntryTickets(ctx, tickets, raffle, entry, now);
+        });
+        if (raffle.data.status === RaffleStatus.Refunded) {
+            // Every entry is refunded and every owed ticket issued: later sweeps skip this raffle.
+            await ctx.store.beginEffect({ key: doneKey, intent: { raffle: raffle.address, entries: owed.length } });
+            await ctx.store.markEffectConfirmed({ key: doneKey });
+        }
+        return issued;
+    });
+}
+
+/**
+ * Whether every chunk of `entry`'s tickets is confirmed in the ledger.
+ *
+ * @internal
+ */
+export async function entryTicketsConfirmed(ctx: AutomationContext, issuer: MrftIssuer, entry: Account<Entry>): Promise<boolean> {
+    for (const chunk of chunksOf(entry.data.ticketCount, issuer.slotsPerTransaction)) {
+        if ((await ctx.store.getEffect(`mrft:${entry.address}:${chunk.from}-${chunk.to}`))?.status !== 'confirmed') return false;
+    }
+    return true;
 }
