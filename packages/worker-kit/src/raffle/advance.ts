@@ -93,9 +93,18 @@ export function advanceRaffle(deps: AdvanceDependencies, raffleAddress: Address,
                 return { status: raffle.data.status, acted };
             }
             previous = fingerprint;
+            // Each step on its own: one that keeps failing (an issuer out of capacity) must not
+            // hold back the others (the claims); the first error is thrown after all ran.
+            let firstError: unknown = null;
             for (const action of plan.actions) {
-                if (await runAction(deps, raffle, action, now)) acted.push(action.kind);
+                try {
+                    if (await runAction(deps, raffle, action, now)) acted.push(action.kind);
+                } catch (e) {
+                    if (ctx.signal.aborted) throw e;
+                    firstError ??= e;
+                }
             }
+            if (firstError !== null) throw firstError;
         }
         const last = await readRaffle(ctx.rpc, ctx.programAddress, raffleAddress);
         return { status: last?.data.status ?? null, acted };

@@ -114,9 +114,10 @@ export function planRaffle(raffle: Raffle, now: ChainTime, options: PlanOptions)
             if (options.tickets) actions.push({ kind: 'issue-tickets' });
             return { actions, wake: null };
         case RaffleStatus.Refunded:
-            if (options.tickets) actions.push({ kind: 'issue-tickets' });
+            // The claims first: two transactions, while the tickets may be thousands.
             if (options.claimPrize && !raffle.prizeClaimed) actions.push({ kind: 'claim-prize' });
             if (options.claimProceeds && !raffle.proceedsClaimed && raffle.refundMode === RefundMode.Vouchers) actions.push({ kind: 'claim-proceeds' });
+            if (options.tickets) actions.push({ kind: 'issue-tickets' });
             return { actions, wake: null };
         case RaffleStatus.Cancelled:
             if (options.claimPrize && !raffle.prizeClaimed) actions.push({ kind: 'claim-prize' });

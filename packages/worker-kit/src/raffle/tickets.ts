@@ -2,7 +2,8 @@
  * Refund tickets (MRFT), exactly once per ticket slot, even when the worker's store is lost.
  *
  * Each entry's slots are issued in fixed chunks (`[k·n, (k+1)·n)`, `n` the issuer's slots per
- * transaction), each chunk an effect keyed `mrft:<entry>:<from>-<to>`. The effect ledger is the
+ * transaction), each chunk an effect keyed `mrft:<entry>:<from>-<to>`; several chunks may share
+ * a transaction (`issue-batches.ts`). The effect ledger is the
  * fast path. It is authoritative for raffles whose deadline is after the store's "birth" (recorded
  * in the ledger itself): tickets are issued only after the deadline, so every issuance for them
  * was recorded before it was sent. For older raffles (a new or lost store) the chain decides: before minting a chunk the ledger does not
@@ -13,15 +14,16 @@
  * @packageDocumentation
  */
 import { type Entry, fetchEntries, PaymentKind, type Raffle, RaffleStatus, RefundMode } from '@raffle/client';
-import { type Account, type Address, appendTransactionMessageInstructions, createTransactionMessage } from '@solana/kit';
+import type { Account, Address } from '@solana/kit';
 
 import { sleep } from '../runtime/time';
 import { type ChainTime, readChainTime } from '../scheduler/chain-scheduler';
 import { readRaffle } from './chain';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
-import { audit, runCrank } from './send';
-import { coalesce, runLimited, withKeyLock } from './locks';
+import { audit } from './send';
+import { type IssueItem, issueInBatches } from './issue-batches';
+import { coalesce, runLimited } from './locks';
 
 /** Blocks after which every transaction signed before a moment has expired (150 + 1). */
 const EXPIRY_BLOCKS = 151n;
@@ -113,62 +115,63 @@ async function waitForExpiryOfEarlierTransactions(ctx: AutomationContext, birth:
  * @returns how many ticket slots this call issued
  * @internal
  */
-export function issueEntryTickets(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
-    // The event's job and a sweep may ask for the same entry at once: one after the other.
-    return withKeyLock(ctx, `mrft:${entry.address}`, () => issueUnlocked(ctx, tickets, raffle, entry, now));
+export async function issueEntryTickets(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
+    const items = await pendingItems(ctx, tickets, raffle, [entry], now, 1);
+    return issueItems(ctx, tickets, items, 1);
 }
 
-async function issueUnlocked(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
-    const claim = claimOf(raffle, entry, now);
+/** Sends `items` in batches; throws the first failure after the rest were tried. */
+async function issueItems(ctx: AutomationContext, tickets: TicketContext, items: readonly IssueItem[], concurrency: number): Promise<number> {
+    if (items.length === 0) return 0;
+    const { issued, error } = await issueInBatches(ctx, tickets.issuer, items, concurrency);
+    if (error !== null) throw error;
+    return issued.reduce((n, i) => n + i.chunk.to - i.chunk.from, 0);
+}
+
+/**
+ * The chunks of `entries` not issued yet. For a raffle the ledger does not fully know (its
+ * deadline came before the store's birth), a chunk the ledger has never seen is first looked for
+ * in the chain's history (after every transaction a previous worker could have signed has
+ * expired); one found there is recorded as confirmed and left out.
+ */
+async function pendingItems(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entries: readonly Account<Entry>[], now: ChainTime, concurrency: number): Promise<IssueItem[]> {
     const { issuer } = tickets;
     // Tickets are issued only after a refund, and a refund only once the chain's clock passed the
     // deadline: for a deadline after the store's birth, every issuance went through this ledger.
     const ledgerIsComplete = raffle.data.deadline > tickets.birth.unixTimestamp;
-    let proven: TicketSlotRange[] | null = null;
-    let issued = 0;
-    for (const chunk of chunksOf(claim.tickets, issuer.slotsPerTransaction)) {
-        const key = `mrft:${claim.entry}:${chunk.from}-${chunk.to}`;
-        const known = await ctx.store.getEffect(key);
-        if (known?.status === 'confirmed') continue;
-        if (known === null && !ledgerIsComplete) {
-            // A store that does not know this raffle's history: the chain decides.
-            await waitForExpiryOfEarlierTransactions(ctx, tickets.birth);
-            proven ??= await issuer.findIssued(claim, { signal: ctx.signal });
-            if (covered(proven, chunk)) {
-                await ctx.store.beginEffect({ key, intent: { entry: claim.entry, buyer: claim.buyer, from: chunk.from, to: chunk.to, provenOnChain: true } });
-                await ctx.store.markEffectConfirmed({ key });
-                await audit(ctx, 'effect:proven-on-chain', key, { action: 'issue-tickets', raffle: claim.raffle, entry: claim.entry, from: chunk.from, to: chunk.to });
-                ctx.events.emit('automation:done', { action: 'issue-tickets', raffle: claim.raffle, key, signature: null, alreadyDone: true });
-                continue;
+    const pending: IssueItem[] = [];
+    await runLimited(entries, concurrency, async entry => {
+        const claim = claimOf(raffle, entry, now);
+        let proven: TicketSlotRange[] | null = null;
+        for (const chunk of chunksOf(claim.tickets, issuer.slotsPerTransaction)) {
+            const key = `mrft:${claim.entry}:${chunk.from}-${chunk.to}`;
+            const known = await ctx.store.getEffect(key);
+            if (known?.status === 'confirmed') continue;
+            if (known === null && !ledgerIsComplete) {
+                // A store that does not know this raffle's history: the chain decides.
+                await waitForExpiryOfEarlierTransactions(ctx, tickets.birth);
+                proven ??= await issuer.findIssued(claim, { signal: ctx.signal });
+                if (covered(proven, chunk)) {
+                    await ctx.store.beginEffect({ key, intent: { entry: claim.entry, buyer: claim.buyer, from: chunk.from, to: chunk.to, provenOnChain: true } });
+                    await ctx.store.markEffectConfirmed({ key });
+                    await audit(ctx, 'effect:proven-on-chain', key, { action: 'issue-tickets', raffle: claim.raffle, entry: claim.entry, from: chunk.from, to: chunk.to });
+                    ctx.events.emit('automation:done', { action: 'issue-tickets', raffle: claim.raffle, key, signature: null, alreadyDone: true });
+                    continue;
+                }
             }
+            pending.push({ claim, chunk, key });
         }
-        await issuer.checkCapacity?.(chunk.to - chunk.from);
-        const result = await runCrank(ctx, {
-            action: 'issue-tickets',
-            raffle: claim.raffle,
-            key,
-            intent: { issuer: issuer.name, entry: claim.entry, buyer: claim.buyer, from: chunk.from, to: chunk.to },
-            build: async () => {
-                const built = await issuer.buildIssue(claim, chunk, { payer: ctx.cranker });
-                return appendTransactionMessageInstructions(built.instructions, createTransactionMessage({ version: 0 }));
-            },
-            isDone: async () => covered(await issuer.findIssued(claim, { signal: ctx.signal }), chunk),
-        });
-        if (!result.alreadyDone) issued += chunk.to - chunk.from;
-        if (result.signature !== null && issuer.describeIssued) {
-            const details = await issuer.describeIssued(claim, chunk, result.signature).catch(() => null);
-            if (details !== null) await audit(ctx, 'mrft:issued', key, { entry: claim.entry, signature: result.signature, details });
-        }
-    }
-    return issued;
+    });
+    return pending.sort((a, b) => a.claim.entryIndex - b.claim.entryIndex || a.chunk.from - b.chunk.from);
 }
 
 /**
- * One pass over a raffle's entries: issues every ticket owed and not issued yet (at most
- * `concurrency` issuances at once). Concurrent requests for the same raffle share a pass that
- * started after they asked ({@link coalesce}), so the thousands of `RefundTicketsRequested`
- * of a large refund cost a few passes, not one read of the raffle each. When the raffle is
- * Refunded and everything is issued, it is marked done in the ledger (`mrft-all:<raffle>`).
+ * One pass over a raffle's entries: issues every ticket owed and not issued yet, several chunks
+ * to a transaction, `concurrency` transactions at once. Concurrent requests for the same raffle
+ * share a pass that started after they asked ({@link coalesce}), so the thousands of
+ * `RefundTicketsRequested` of a large refund cost a few passes, not one read of the raffle each.
+ * When the raffle is Refunded and everything is issued, it is marked done in the ledger
+ * (`mrft-all:<raffle>`).
  *
  * @returns how many ticket slots the pass issued
  * @internal
@@ -181,10 +184,7 @@ export function issueRaffleTickets(ctx: AutomationContext, tickets: TicketContex
         if (raffle === null) return 0;
         const [entries, now] = await Promise.all([fetchEntries(ctx.rpc, raffle.address, { programAddress: ctx.programAddress }), readChainTime(ctx.rpc)]);
         const owed = entries.filter(e => e.data.raffle === raffle.address && owesTickets(raffle.data, e.data));
-        let issued = 0;
-        await runLimited(owed, concurrency, async entry => {
-            issued += await issueEntryTickets(ctx, tickets, raffle, entry, now);
-        });
+        const issued = await issueItems(ctx, tickets, await pendingItems(ctx, tickets, raffle, owed, now, concurrency), concurrency);
         if (raffle.data.status === RaffleStatus.Refunded) {
             // Every entry is refunded and every owed ticket issued: later sweeps skip this raffle.
             await ctx.store.beginEffect({ key: doneKey, intent: { raffle: raffle.address, entries: owed.length } });

@@ -70,8 +70,8 @@ describe('planRaffle', () => {
 
     it('continues a refund, issues tickets, returns the prize, and sends voucher-mode proceeds to the treasury', () => {
         expect(kinds(raffle({ status: RaffleStatus.Refunding }))).toEqual(['refund', 'issue-tickets']);
-        expect(kinds(raffle({ status: RaffleStatus.Refunded }))).toEqual(['issue-tickets', 'claim-prize']);
-        expect(kinds(raffle({ status: RaffleStatus.Refunded, refundMode: RefundMode.Vouchers }))).toEqual(['issue-tickets', 'claim-prize', 'claim-proceeds']);
+        expect(kinds(raffle({ status: RaffleStatus.Refunded }))).toEqual(['claim-prize', 'issue-tickets']);
+        expect(kinds(raffle({ status: RaffleStatus.Refunded, refundMode: RefundMode.Vouchers }))).toEqual(['claim-prize', 'claim-proceeds', 'issue-tickets']);
         expect(kinds(raffle({ status: RaffleStatus.Refunded, refundMode: RefundMode.Vouchers }), { ...ALL, tickets: false })).toEqual(['claim-prize', 'claim-proceeds']);
         expect(kinds(raffle({ status: RaffleStatus.Cancelled }))).toEqual(['claim-prize']);
         expect(kinds(raffle({ status: RaffleStatus.Cancelled, prizeClaimed: true }))).toEqual([]);

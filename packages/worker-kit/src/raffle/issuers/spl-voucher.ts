@@ -1,8 +1,8 @@
 /**
  * The SPL voucher issuer: refund tickets as tokens of `config.mrft_mint` (decimals 0), minted to
- * the buyer's associated token account, exactly what `join_with_ticket` burns. One transaction
- * per entry: create the account if needed (paid by the cranker), mint `tickets` vouchers, and
- * the issuance memo that proves it later.
+ * the buyer's associated token account, exactly what `join_with_ticket` burns. Per entry: create
+ * the account if needed (paid by the cranker), mint `tickets` vouchers, and the issuance memo that
+ * proves it later; several entries share a transaction (`entriesPerTransaction`).
  *
  * @packageDocumentation
  */
@@ -30,6 +30,8 @@ export interface SplVoucherIssuerOptions {
     readonly mint: Address;
     /** The mint's mint authority: signs every issuance. */
     readonly mintAuthority: TransactionSigner;
+    /** Entries whose vouchers one transaction mints at most (default 8; fewer when the size limit says so). */
+    readonly entriesPerTransaction?: number;
 }
 
 /**
@@ -48,11 +50,15 @@ export function createSplVoucherIssuer(options: SplVoucherIssuerOptions): MrftIs
     if (!options.rpc) throw workerConfigInvalid('rpc', 'is required');
     if (typeof options.mint !== 'string' || !isAddress(options.mint)) throw workerConfigInvalid('mint', 'must be a base58 address');
     if (!options.mintAuthority || typeof options.mintAuthority.address !== 'string') throw workerConfigInvalid('mintAuthority', 'must be a transaction signer');
+    if (options.entriesPerTransaction !== undefined && (!Number.isInteger(options.entriesPerTransaction) || options.entriesPerTransaction < 1 || options.entriesPerTransaction > 32)) {
+        throw workerConfigInvalid('entriesPerTransaction', 'must be an integer from 1 to 32');
+    }
     const { rpc, mint, mintAuthority } = options;
     const ataOf = (buyer: Address) => findAssociatedTokenAddress({ owner: buyer, mint });
     return {
         name: 'spl-voucher',
         slotsPerTransaction: Number.MAX_SAFE_INTEGER,
+        chunksPerTransaction: options.entriesPerTransaction ?? 8,
         authority: mintAuthority.address,
         historyAddress: claim => ataOf(claim.buyer),
         async buildIssue(claim, range, { payer }) {

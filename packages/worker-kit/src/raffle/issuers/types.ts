@@ -98,8 +98,14 @@ export interface MrftIssueTransaction {
 export interface MrftIssuer {
     /** A short name for logs and the audit log (`spl-voucher`, `bubblegum`). */
     readonly name: string;
-    /** How many ticket slots one issuance transaction covers at most (chunks are `[k·n, (k+1)·n)`). */
+    /** How many ticket slots one chunk (one {@link MrftIssuer.buildIssue}) covers at most: chunks are `[k·n, (k+1)·n)`. */
     readonly slotsPerTransaction: number;
+    /**
+     * How many chunks (of any entries) one transaction may carry (default 1). The automations
+     * merge their instructions (an identical instruction, such as an idempotent account
+     * creation, once) and stay within the transaction size limit.
+     */
+    readonly chunksPerTransaction?: number;
     /** The account whose history holds every issuance transaction for `claim` (searched by {@link findIssued}). */
     historyAddress(claim: RefundTicketClaim): Promise<Address>;
     /**
