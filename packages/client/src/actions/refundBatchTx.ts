@@ -205,28 +205,55 @@ export async function refundBatchTx(input: RefundBatchTxParameters): Promise<Ref
         return [getTransactionMessageSize(withPayer), getTransactionMessageSizeLimit(withPayer)];
     };
 
-    const messages: RaffleTransactionMessage[] = [];
-    let current: Slot[] = [];
-    let currentMessage: RaffleTransactionMessage | undefined;
-    for (const slot of slots) {
-        const candidate = [...current, slot];
-        const message = build(candidate);
-        const [size, limit] = sizeOf(message);
-        const tooMany = input.maxEntriesPerTransaction !== undefined && candidate.length > input.maxEntriesPerTransaction;
-        if (size <= limit && !tooMany) {
-            current = candidate;
-            currentMessage = message;
-            continue;
+    // Greedy packing (each transaction takes the longest run of slots that fits), found with few
+    // builds: a transaction's size only grows with its slots, so the previous transaction's count
+    // is tried first and the boundary found by binary search.
+    const maxPerTransaction = input.maxEntriesPerTransaction ?? slots.length;
+    const fits = (batch: readonly Slot[]): RaffleTransactionMessage | null => {
+        const message = build(batch);
+        try {
+            const [size, limit] = sizeOf(message);
+            return size <= limit ? message : null;
+        } catch {
+            return null; // more accounts than a transaction can hold
         }
-        if (current.length === 0) throw transactionTooLarge(size, limit);
-        if (currentMessage !== undefined) messages.push(currentMessage);
-        current = [slot];
-        const aloneMessage = build(current);
-        const [alone, aloneLimit] = sizeOf(aloneMessage);
-        if (alone > aloneLimit) throw transactionTooLarge(alone, aloneLimit);
-        currentMessage = aloneMessage;
+    };
+    const messages: RaffleTransactionMessage[] = [];
+    let guess = 8;
+    for (let at = 0; at < slots.length; ) {
+        const room = Math.min(maxPerTransaction, slots.length - at);
+        let count = Math.min(Math.max(guess, 1), room);
+        let message: RaffleTransactionMessage | null = fits(slots.slice(at, at + count));
+        if (message !== null) {
+            // Grow while it still fits.
+            while (count < room) {
+                const bigger = fits(slots.slice(at, at + count + 1));
+                if (bigger === null) break;
+                count++;
+                message = bigger;
+            }
+        } else {
+            // Shrink: the largest count in [1, count) that fits.
+            let low = 0;
+            let high = count;
+            while (high - low > 1) {
+                const mid = (low + high) >> 1;
+                const candidate = fits(slots.slice(at, at + mid));
+                if (candidate !== null) {
+                    low = mid;
+                    message = candidate;
+                } else high = mid;
+            }
+            if (low === 0 || message === null) {
+                const [alone, aloneLimit] = sizeOf(build(slots.slice(at, at + 1)));
+                throw transactionTooLarge(alone, aloneLimit);
+            }
+            count = low;
+        }
+        messages.push(message!);
+        at += count;
+        guess = count;
     }
-    if (currentMessage !== undefined) messages.push(currentMessage);
-    else messages.push(build([]));
+    if (messages.length === 0) messages.push(build([]));
     return messages;
 }

@@ -246,11 +246,10 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
                 const d = started();
                 // The event only says where to look: the chain says what is owed. A large refund
                 // emits thousands of these; they share passes over the raffle's entries.
-                const [entry] = await readEntries(d.ctx.rpc, programAddress, [event.data.entry]);
-                if (entry && entry.data.raffle === event.data.raffle && entry.data.buyer === event.data.buyer) {
-                    await issueRaffleTickets(d.ctx, d.tickets!, event.data.raffle, d.concurrency);
-                    if (await entryTicketsConfirmed(d.ctx, d.tickets!.issuer, entry)) return;
-                }
+                // The ledger is keyed by what the chain said when the pass issued; an event that
+                // lies about its entry or tickets matches no key and goes to the check below.
+                await issueRaffleTickets(d.ctx, d.tickets!, event.data.raffle, d.concurrency);
+                if (await entryTicketsConfirmed(d.ctx, d.tickets!.issuer, event.data.entry, event.data.tickets)) return;
                 // Not covered by a pass: check this entry alone (a forged event ends here).
                 const [raffle, [fresh]] = await Promise.all([readRaffle(d.ctx.rpc, programAddress, event.data.raffle), readEntries(d.ctx.rpc, programAddress, [event.data.entry])]);
                 if (!raffle || !fresh || fresh.data.raffle !== raffle.address || fresh.data.buyer !== event.data.buyer || !owesTickets(raffle.data, fresh.data)) {

@@ -22,7 +22,6 @@ import { errorText } from '../runtime/errors';
 import type { EffectRecord, JsonValue } from '../store/types';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
-import { runLimited } from './locks';
 import { audit, isPreflightRejection } from './send';
 
 /** A key whose chunk failed on chain is tried again as `key#1`, ... (on later passes), at most this many times. */
@@ -70,7 +69,7 @@ function mergeInstructions(lists: readonly (readonly Instruction[])[]): Instruct
 
 /**
  * Issues `items`: packs them into transactions (at most `issuer.chunksPerTransaction` chunks
- * and the size limit each), sends `concurrency` at once.
+ * and the size limit each), `concurrency` transactions at once.
  *
  * @returns the chunks this call issued (confirmed now), and the error of the first batch that failed
  * @internal
@@ -81,38 +80,46 @@ export async function issueInBatches(
     items: readonly IssueItem[],
     concurrency: number,
 ): Promise<{ issued: IssueItem[]; error: unknown }> {
-    const built = new Map<IssueItem, readonly Instruction[]>();
-    for (const item of items) built.set(item, (await issuer.buildIssue(item.claim, item.chunk, { payer: ctx.cranker })).instructions);
     const perTransaction = Math.max(1, issuer.chunksPerTransaction ?? 1);
-    const batches: IssueItem[][] = [];
-    let current: IssueItem[] = [];
-    const fits = (batch: readonly IssueItem[]) => {
-        const message = setTransactionMessageFeePayer(
-            ctx.cranker.address,
-            appendTransactionMessageInstructions(mergeInstructions(batch.map(i => built.get(i)!)), createTransactionMessage({ version: 0 })),
-        );
-        return getTransactionMessageSize(message) <= getTransactionMessageSizeLimit(message);
-    };
-    for (const item of items) {
-        const candidate = [...current, item];
-        if (candidate.length <= perTransaction && (candidate.length === 1 || fits(candidate))) current = candidate;
-        else {
-            batches.push(current);
-            current = [item];
-        }
-    }
-    if (current.length > 0) batches.push(current);
-
+    // Each lane takes the next chunks, builds them (building overlaps sending), sends the longest
+    // run that fits one transaction and gives the rest back to the front of the queue.
+    const queue = [...items];
+    const built = new Map<IssueItem, readonly Instruction[]>();
     const issued: IssueItem[] = [];
     let error: unknown = null;
-    await runLimited(batches, concurrency, async batch => {
-        try {
-            issued.push(...(await sendBatch(ctx, issuer, batch, built)));
-        } catch (e) {
-            error ??= e;
+    let lastFit = perTransaction; // chunks of similar size: start from what fitted last time
+    const lane = async () => {
+        while (queue.length > 0 && error === null) {
+            const batch = queue.splice(0, Math.min(perTransaction, lastFit + 1));
+            try {
+                for (const item of batch) if (!built.has(item)) built.set(item, (await issuer.buildIssue(item.claim, item.chunk, { payer: ctx.cranker })).instructions);
+                const count = longestFit(ctx, batch, built);
+                if (count < batch.length || batch.length === lastFit + 1) lastFit = count;
+                queue.unshift(...batch.slice(count));
+                issued.push(...(await sendBatch(ctx, issuer, batch.slice(0, count), built)));
+            } catch (e) {
+                error ??= e;
+            }
         }
-    });
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
     return { issued, error };
+}
+
+/** How many chunks from the start of `batch` fit one transaction (at least 1). */
+function longestFit(ctx: AutomationContext, batch: readonly IssueItem[], built: ReadonlyMap<IssueItem, readonly Instruction[]>): number {
+    for (let count = batch.length; count > 1; count--) {
+        const message = setTransactionMessageFeePayer(
+            ctx.cranker.address,
+            appendTransactionMessageInstructions(mergeInstructions(batch.slice(0, count).map(i => built.get(i)!)), createTransactionMessage({ version: 0 })),
+        );
+        try {
+            if (getTransactionMessageSize(message) <= getTransactionMessageSizeLimit(message)) return count;
+        } catch {
+            // more accounts than a transaction can hold
+        }
+    }
+    return 1;
 }
 
 /** Resolves, records and sends one batch; returns the chunks it confirmed. */

@@ -195,13 +195,14 @@ export function issueRaffleTickets(ctx: AutomationContext, tickets: TicketContex
 }
 
 /**
- * Whether every chunk of `entry`'s tickets is confirmed in the ledger.
+ * Whether every chunk of an entry's `tickets` is confirmed in the ledger.
  *
  * @internal
  */
-export async function entryTicketsConfirmed(ctx: AutomationContext, issuer: MrftIssuer, entry: Account<Entry>): Promise<boolean> {
-    for (const chunk of chunksOf(entry.data.ticketCount, issuer.slotsPerTransaction)) {
-        if ((await ctx.store.getEffect(`mrft:${entry.address}:${chunk.from}-${chunk.to}`))?.status !== 'confirmed') return false;
+export async function entryTicketsConfirmed(ctx: AutomationContext, issuer: MrftIssuer, entry: Address, tickets: number): Promise<boolean> {
+    if (!Number.isInteger(tickets) || tickets < 1 || tickets > 1_000_000) return false;
+    for (const chunk of chunksOf(tickets, issuer.slotsPerTransaction)) {
+        if ((await ctx.store.getEffect(`mrft:${entry}:${chunk.from}-${chunk.to}`))?.status !== 'confirmed') return false;
     }
     return true;
 }

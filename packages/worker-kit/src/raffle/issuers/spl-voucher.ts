@@ -54,7 +54,16 @@ export function createSplVoucherIssuer(options: SplVoucherIssuerOptions): MrftIs
         throw workerConfigInvalid('entriesPerTransaction', 'must be an integer from 1 to 32');
     }
     const { rpc, mint, mintAuthority } = options;
-    const ataOf = (buyer: Address) => findAssociatedTokenAddress({ owner: buyer, mint });
+    // A buyer with many entries has one voucher account: derive it once (bounded cache).
+    const atas = new Map<Address, Promise<Address>>();
+    const ataOf = (buyer: Address): Promise<Address> => {
+        let ata = atas.get(buyer);
+        if (ata === undefined) {
+            if (atas.size >= 10_000) atas.delete(atas.keys().next().value!);
+            atas.set(buyer, (ata = findAssociatedTokenAddress({ owner: buyer, mint })));
+        }
+        return ata;
+    };
     return {
         name: 'spl-voucher',
         slotsPerTransaction: Number.MAX_SAFE_INTEGER,
