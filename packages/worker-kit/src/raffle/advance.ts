@@ -62,8 +62,19 @@ export interface AdvanceResult {
 }
 
 const MAX_ROUNDS = 8;
-/** How many slots to wait before looking again at a raffle whose steps made no progress. */
+/** How many slots to wait before looking again at a raffle whose steps made no progress (doubling, at most 64x). */
 export const RETRY_SLOTS = 25n;
+const stalls = new WeakMap<AutomationContext, Map<Address, number>>();
+
+/** The wait before the next look at a stalled raffle: 25 slots, doubling each time it stalls again. */
+function retrySlots(ctx: AutomationContext, raffle: Address): bigint {
+    let map = stalls.get(ctx);
+    if (!map) stalls.set(ctx, (map = new Map()));
+    const n = Math.min(map.get(raffle) ?? 0, 6);
+    map.set(raffle, n + 1);
+    if (map.size > 100_000) map.delete(map.keys().next().value!);
+    return RETRY_SLOTS << BigInt(n);
+}
 /**
  * Advances `raffleAddress` as far as it can go now.
  *
@@ -85,11 +96,14 @@ export function advanceRaffle(deps: AdvanceDependencies, raffleAddress: Address,
             const plan = planRaffle(raffle.data, now, deps.plan);
             if (plan.wake) onWake(raffle.address, plan.wake);
             const fingerprint = stateFingerprint(raffle.data, plan.actions);
-            if (plan.actions.length === 0) return { status: raffle.data.status, acted };
+            if (plan.actions.length === 0) {
+                stalls.get(ctx)?.delete(raffle.address);
+                return { status: raffle.data.status, acted };
+            }
             if (fingerprint === previous) {
                 // Steps remain but the last round changed nothing (a deadline the bank has not
                 // reached yet, an answer that comes from elsewhere): look again a little later.
-                if (!plan.wake) onWake(raffle.address, { slot: now.slot + RETRY_SLOTS });
+                if (!plan.wake) onWake(raffle.address, { slot: now.slot + retrySlots(ctx, raffle.address) });
                 return { status: raffle.data.status, acted };
             }
             previous = fingerprint;
@@ -105,6 +119,7 @@ export function advanceRaffle(deps: AdvanceDependencies, raffleAddress: Address,
                 }
             }
             if (firstError !== null) throw firstError;
+            if (acted.length > 0) stalls.get(ctx)?.delete(raffle.address);
         }
         const last = await readRaffle(ctx.rpc, ctx.programAddress, raffleAddress);
         return { status: last?.data.status ?? null, acted };

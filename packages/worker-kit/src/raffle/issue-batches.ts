@@ -22,7 +22,7 @@ import { errorText } from '../runtime/errors';
 import type { EffectRecord, JsonValue } from '../store/types';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
-import { audit, isPreflightRejection } from './send';
+import { audit, isPreflightRejection, PREFLIGHT_PREFIX } from './send';
 
 /** A key whose chunk failed on chain is tried again as `key#1`, ... (on later passes), at most this many times. */
 const MAX_KEY_GENERATIONS = 20;
@@ -178,7 +178,7 @@ async function sendBatch(ctx: AutomationContext, issuer: MrftIssuer, batch: read
     } catch (e) {
         if (signature !== null && isPreflightRejection(e)) {
             // Never forwarded by the node: it cannot land; the next pass issues these chunks again.
-            for (const l of live) await ctx.store.markEffectFailed({ key: l.key, error: `rejected in preflight: ${errorText(e)}` });
+            for (const l of live) await ctx.store.markEffectFailed({ key: l.key, error: `${PREFLIGHT_PREFIX}${errorText(e)}` });
         }
         for (const l of live) await audit(ctx, 'effect:error', l.key, { action: 'issue-tickets', raffle: l.item.claim.raffle, error: errorText(e) });
         throw e;

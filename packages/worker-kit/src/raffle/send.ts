@@ -16,6 +16,10 @@ import type { AutomationContext } from './context';
 
 /** A key whose effect failed on chain is tried again as `key#1`, `key#2`, ... (on later calls), at most this many times. */
 const MAX_KEY_GENERATIONS = 20;
+/** How many generations rejected in preflight (never on chain) a key may go through. */
+const MAX_PREFLIGHT_GENERATIONS = 1_000;
+/** The error text of an effect the node rejected in preflight. @internal */
+export const PREFLIGHT_PREFIX = 'rejected in preflight: ';
 
 /**
  * One crank to send.
@@ -81,8 +85,14 @@ export async function audit(ctx: AutomationContext, action: string, subject: str
 export async function runCrank(ctx: AutomationContext, crank: Crank): Promise<CrankResult> {
     let key = crank.key;
     let existing = await ctx.store.getEffect(key);
+    // Failed generations: those that landed count against the limit; a preflight rejection costs
+    // nothing on chain (a deadline the bank has not reached yet) and only against a far bound.
+    let landedFailures = 0;
     for (let generation = 1; existing?.status === 'failed'; generation++) {
-        if (generation >= MAX_KEY_GENERATIONS) throw new Error(`crank ${crank.key} failed ${MAX_KEY_GENERATIONS} times: ${existing.error ?? 'see the audit log'}`);
+        if (!existing.error?.startsWith(PREFLIGHT_PREFIX)) landedFailures++;
+        if (landedFailures >= MAX_KEY_GENERATIONS || generation >= MAX_PREFLIGHT_GENERATIONS) {
+            throw new Error(`crank ${crank.key} failed ${generation} times: ${existing.error ?? 'see the audit log'}`);
+        }
         key = `${crank.key}#${generation}`;
         existing = await ctx.store.getEffect(key);
     }
@@ -105,7 +115,7 @@ export async function runCrank(ctx: AutomationContext, crank: Crank): Promise<Cr
                         });
                     } catch (e) {
                         // Never forwarded by the node: it cannot land, so the next try may send again.
-                        if (isPreflightRejection(e)) await ctx.store.markEffectFailed({ key, error: `rejected in preflight: ${errorText(e)}` });
+                        if (isPreflightRejection(e)) await ctx.store.markEffectFailed({ key, error: `${PREFLIGHT_PREFIX}${errorText(e)}` });
                         throw e;
                     }
                 },

@@ -17,6 +17,7 @@ import {
 } from '@solana/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { CLOCK_SYSVAR_ADDRESS } from '../../scheduler/chain-scheduler';
 import { createMemoryWorkerStore } from '../../store/memory';
 import type { Worker } from '../../worker';
 import type { RaffleAutomationEvents } from '../context';
@@ -39,7 +40,7 @@ const workers: Worker<Record<string, unknown>>[] = [];
 let nextRaffleId = 200n;
 
 beforeAll(async () => {
-    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 8, prizeNfts: 12 }, onError: () => undefined });
+    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 8, prizeNfts: 14 }, onError: () => undefined });
 });
 afterEach(async () => {
     await Promise.all(workers.splice(0).map(w => w.stop()));
@@ -154,6 +155,44 @@ describe('hostile input', () => {
         await joinWithTokens(net, buyer.keypair.signer, raffle, 2);
         net.control.warpClock(chainNow(net) + 301n);
         await until(async () => ((await tokenBalance(net, buyer.address, f.mints.MRFT.address)) === 2n ? true : undefined), 20_000, 'the vouchers');
+    });
+});
+
+describe('a refund sent too early', () => {
+    it('is retried later and never dead-lettered when the program answers DeadlineNotReached (an RPC whose clock runs ahead)', async () => {
+        const f = net.fixtures!;
+        const { rpc } = clientsOf(net);
+        // A hostile or lagging RPC node: its Clock sysvar is 10 minutes ahead of the bank's.
+        const ahead = new Proxy(rpc, {
+            get(target, property, receiver) {
+                if (property !== 'getAccountInfo') return Reflect.get(target, property, receiver);
+                return (address: Address, config?: Parameters<typeof rpc.getAccountInfo>[1]) => {
+                    const request = target.getAccountInfo(address, config);
+                    if (address !== CLOCK_SYSVAR_ADDRESS) return request;
+                    return {
+                        async send(options?: Parameters<typeof request.send>[0]) {
+                            const response = await request.send(options);
+                            const data = Buffer.from(response.value!.data[0] as string, 'base64');
+                            data.writeBigInt64LE(data.readBigInt64LE(32) + 600n, 32);
+                            return { ...response, value: { ...response.value!, data: [data.toString('base64'), 'base64'] } };
+                        },
+                    };
+                };
+            },
+        });
+        const store = createMemoryWorkerStore();
+        const { worker } = start(store, { automations: { rpc: ahead as typeof rpc } });
+        await worker.start();
+        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 9, maxTickets: 10, deadlineIn: 300n, refundMode: 'tokens' });
+        await joinWithTokens(net, f.wallets[4]!.keypair.signer, raffle, 1);
+        // The worker believes the deadline passed and sends the refund: the program refuses it.
+        const refused = await until(async () => (await store.listEffects({ statuses: ['failed'] })).find(e => e.key.startsWith(`refund:${raffle}`)), 20_000, 'the refused refund');
+        expect(refused.error).toMatch(/DeadlineNotReached|deadline has not passed/);
+        expect((await readRaffleNow(net, raffle)).data.status).toBe(RaffleStatus.Open);
+        // The deadline comes: the refund is sent again, under the next key generation.
+        net.control.warpClock(chainNow(net) + 301n);
+        await until(async () => ((await readRaffleNow(net, raffle)).data.status === RaffleStatus.Refunded ? true : undefined), 20_000, 'the refund');
+        expect(await worker.deadLetters.list()).toEqual([]);
     });
 });
 
