@@ -51,7 +51,7 @@ const WORKER_ACTIONS: Record<string, string> = {
     'request-draw': 'worker requested the draw',
     'answer-draw': 'worker answered the draw as the draw authority (next hash-chain value)',
     refund: 'worker sent a refund batch',
-    'issue-tickets': 'worker issued refund tickets',
+    'issue-tickets': 'worker minted refund tickets (MRFT vouchers, several buyers per transaction)',
     'claim-prize': 'worker claimed the prize',
     'claim-proceeds': 'worker claimed the proceeds',
 };
@@ -81,8 +81,10 @@ async function main(): Promise<void> {
     });
     // The timeline of what the worker did, from its own results.
     let printing = Promise.resolve();
+    const printed = new Set<string>(); // several entries' vouchers share one transaction: print it once
     automations.events.on('automation:done', ({ action, signature, alreadyDone }) => {
-        if (alreadyDone || signature === null) return;
+        if (alreadyDone || signature === null || printed.has(signature)) return;
+        printed.add(signature);
         printing = printing.then(async () => {
             step(`${WORKER_ACTIONS[action] ?? action}  [${short(signature)}]`);
             for (const event of await eventsOf(rpc, signature as Signature)) detail(describe(event));

@@ -17,7 +17,7 @@ describe('the demo (README command 1)', () => {
         expect(out).toMatch(/worker answered the draw as the draw authority/);
         expect(out).toMatch(/worker claimed the prize/);
         expect(out).toMatch(/worker sent a refund batch/);
-        expect(out.match(/worker issued refund tickets/g)).toHaveLength(5);
+        expect(out).toMatch(/worker minted refund tickets/);
         expect(out).toMatch(/every buyer holds one MRFT voucher per ticket: buyer 1: 2, buyer 2: 1, buyer 3: 3, buyer 4: 1, buyer 5: 2/);
         expect(out).toMatch(/WinnerDrawn: winning ticket \d+/);
         expect(out).toMatch(/PrizeClaimed: to \S+ \(winner\)/);
