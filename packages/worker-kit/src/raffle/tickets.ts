@@ -116,6 +116,8 @@ async function waitForExpiryOfEarlierTransactions(ctx: AutomationContext, birth:
  * @internal
  */
 export async function issueEntryTickets(ctx: AutomationContext, tickets: TicketContext, raffle: Account<Raffle>, entry: Account<Entry>, now: ChainTime): Promise<number> {
+    // A raffle marked done had every owed ticket issued (a replayed event changes nothing).
+    if ((await ctx.store.getEffect(`mrft-all:${raffle.address}`))?.status === 'confirmed') return 0;
     const items = await pendingItems(ctx, tickets, raffle, [entry], now, 1);
     return issueItems(ctx, tickets, items, 1);
 }
