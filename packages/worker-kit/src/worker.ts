@@ -31,6 +31,7 @@ import {
 } from './runtime/handlers';
 import { createJobRunner, type JobControl, type JobRunner } from './runtime/job-runner';
 import { runLeaderElection } from './runtime/leader';
+import { assertWorkerOptions } from './runtime/options';
 import { resolveRetryPolicy, type RetryPolicy } from './runtime/retry';
 import { createBatcher } from './runtime/batcher';
 import { type CursorRecord, type EventKey, type InboxEvent, type JobRecord, type LeaseRecord, type ListDeadLettersInput, MAX_BATCH_SIZE, type WorkerStore } from './store/types';
@@ -277,6 +278,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     for (const key of ['rpc', 'rpcSubscriptions', 'store', 'programAddress', 'decoder'] as const) {
         if (!options[key]) throw workerConfigInvalid(key, 'is required');
     }
+    assertWorkerOptions(options);
     const tableDecoder: EventDecoder<TTable> = isDecoder(options.decoder) ? (options.decoder as EventDecoder<TTable>) : createEventDecoder(options.decoder as TTable);
     // An event recorded by this process is usually handled by it moments later: its first handler
     // job takes the decoding done at ingestion instead of decoding again (each decoding is handed
