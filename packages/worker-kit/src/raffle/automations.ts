@@ -279,7 +279,6 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
                 programAddress,
                 cranker: options.cranker,
                 sendAndConfirm: sendAndConfirmRaffleTransactionFactory({ rpc: options.rpc, rpcSubscriptions: options.rpcSubscriptions }),
-                scheduler,
                 events,
                 actor: context.owner,
                 signal: controller.signal,

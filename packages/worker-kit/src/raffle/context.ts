@@ -22,7 +22,6 @@ import type {
 } from '@solana/kit';
 import type EventEmitter from 'eventemitter3';
 
-import type { ChainScheduler } from '../scheduler/chain-scheduler';
 import type { JsonValue, WorkerStore } from '../store/types';
 
 /**
@@ -87,7 +86,6 @@ export interface AutomationContext {
     readonly programAddress: Address;
     readonly cranker: TransactionSigner;
     readonly sendAndConfirm: SendAndConfirmRaffleTransactionFunction;
-    readonly scheduler: ChainScheduler;
     readonly events: RaffleAutomationEmitter;
     /** The audit actor (the worker's owner id). */
     readonly actor: string;

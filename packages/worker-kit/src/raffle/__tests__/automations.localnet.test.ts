@@ -4,11 +4,9 @@
  * refund tickets and claims. Every outcome is checked on chain.
  */
 import { RaffleStatus } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createMemoryWorkerStore } from '../../store/memory';
-import type { Worker } from '../../worker';
 import {
     chainNow,
     createRaffle,
@@ -19,78 +17,63 @@ import {
     TICKET_PRICE,
     tokenBalance,
     until,
+    useAutomationCluster,
 } from './fixtures/raffles';
 
-let net: Localnet;
-const workers: Worker<Record<string, unknown>>[] = [];
-
-beforeAll(async () => {
-    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 6, prizeNfts: 6 }, onError: () => undefined });
-});
-afterEach(async () => {
-    await Promise.all(workers.splice(0).map(w => w.stop()));
-});
-afterAll(async () => {
-    await net?.stop();
-});
-
-function start(...args: Parameters<typeof startAutomationWorker> extends [unknown, ...infer R] ? R : never) {
-    const started = startAutomationWorker(net, ...args);
-    workers.push(started.worker as unknown as Worker<Record<string, unknown>>);
-    return started;
-}
+const cluster = useAutomationCluster({ wallets: 6, prizeNfts: 6 });
+const start = cluster.start.bind(cluster);
 
 describe('raffle automations on the local cluster', () => {
     it('draws a sold-out raffle with the hash chain, then claims the prize for the winner and the proceeds', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const store = createMemoryWorkerStore();
         const { worker, automations } = start(store);
         const done: string[] = [];
         automations.events.on('automation:done', ({ action }) => done.push(action));
         await worker.start();
-        const raffle = await createRaffle(net, { raffleId: 101n, prize: 0, maxTickets: 4, refundMode: 'tokens' });
-        const organizerBefore = await tokenBalance(net, f.organizer.address, f.mints.MOGA.address);
-        await joinWithTokens(net, f.wallets[0]!.keypair.signer, raffle, 3);
-        await joinWithTokens(net, f.wallets[1]!.keypair.signer, raffle, 1);
+        const raffle = await createRaffle(cluster.net, { raffleId: 101n, prize: 0, maxTickets: 4, refundMode: 'tokens' });
+        const organizerBefore = await tokenBalance(cluster.net, f.organizer.address, f.mints.MOGA.address);
+        await joinWithTokens(cluster.net, f.wallets[0]!.keypair.signer, raffle, 3);
+        await joinWithTokens(cluster.net, f.wallets[1]!.keypair.signer, raffle, 1);
 
         const final = await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
         }, 30_000, 'the raffle to be drawn and claimed');
         const winner = final.data.winnerTicket < 3 ? f.wallets[0]! : f.wallets[1]!;
-        expect(await tokenBalance(net, winner.address, f.prizeNfts[0]!.mint)).toBe(1n);
+        expect(await tokenBalance(cluster.net, winner.address, f.prizeNfts[0]!.mint)).toBe(1n);
         const vault = TICKET_PRICE * 4n;
         const fee = (vault * BigInt(f.feeBps)) / 10_000n;
-        expect((await tokenBalance(net, f.organizer.address, f.mints.MOGA.address)) - organizerBefore).toBe(vault - fee);
+        expect((await tokenBalance(cluster.net, f.organizer.address, f.mints.MOGA.address)) - organizerBefore).toBe(vault - fee);
         expect(done).toEqual(expect.arrayContaining(['request-draw', 'answer-draw', 'claim-prize', 'claim-proceeds']));
         const audit = await store.listAudit({ subject: `draw-request:${raffle}:0` });
         expect(audit.map(a => a.action)).toEqual(['effect:intent', 'effect:confirmed']);
     });
 
     it('refunds an unsold vouchers-mode raffle after a clock warp, issues one voucher per ticket, returns the prize and sends the payments to the treasury', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const store = createMemoryWorkerStore();
         const { worker } = start(store);
         await worker.start();
-        const raffle = await createRaffle(net, { raffleId: 102n, prize: 1, maxTickets: 20, deadlineIn: 600n, refundMode: 'vouchers' });
+        const raffle = await createRaffle(cluster.net, { raffleId: 102n, prize: 1, maxTickets: 20, deadlineIn: 600n, refundMode: 'vouchers' });
         const buyers = [f.wallets[0]!, f.wallets[1]!, f.wallets[2]!];
         const counts = [2, 3, 1];
-        const before = await Promise.all(buyers.map(b => tokenBalance(net, b.address, f.mints.MRFT.address)));
-        const treasuryBefore = await tokenBalance(net, f.treasury.address, f.mints.MOGA.address);
-        for (const [i, buyer] of buyers.entries()) await joinWithTokens(net, buyer.keypair.signer, raffle, counts[i]!);
+        const before = await Promise.all(buyers.map(b => tokenBalance(cluster.net, b.address, f.mints.MRFT.address)));
+        const treasuryBefore = await tokenBalance(cluster.net, f.treasury.address, f.mints.MOGA.address);
+        for (const [i, buyer] of buyers.entries()) await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, counts[i]!);
 
-        net.control.warpClock(chainNow(net) + 601n);
+        cluster.net.control.warpClock(chainNow(cluster.net) + 601n);
         const final = await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
         }, 30_000, 'the raffle to be refunded and claimed');
         expect(final.data.entriesRefunded).toBe(3);
         await until(async () => {
-            const now = await Promise.all(buyers.map(b => tokenBalance(net, b.address, f.mints.MRFT.address)));
+            const now = await Promise.all(buyers.map(b => tokenBalance(cluster.net, b.address, f.mints.MRFT.address)));
             return now.every((n, i) => n - before[i]! === BigInt(counts[i]!)) ? now : undefined;
         }, 30_000, 'every voucher');
-        expect(await tokenBalance(net, f.organizer.address, f.prizeNfts[1]!.mint)).toBe(1n);
-        expect((await tokenBalance(net, f.treasury.address, f.mints.MOGA.address)) - treasuryBefore).toBe(TICKET_PRICE * 6n);
+        expect(await tokenBalance(cluster.net, f.organizer.address, f.prizeNfts[1]!.mint)).toBe(1n);
+        expect((await tokenBalance(cluster.net, f.treasury.address, f.mints.MOGA.address)) - treasuryBefore).toBe(TICKET_PRICE * 6n);
         // Every effect is in the audit log: intent, then its result with the signature.
         const audit = await store.listAudit({ limit: 1000 });
         const tickets = audit.filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string }).action === 'issue-tickets');
@@ -98,9 +81,9 @@ describe('raffle automations on the local cluster', () => {
         for (const entry of tickets) expect((entry.data as { signature?: string }).signature).toMatch(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
 
         // The vouchers are real refund tickets: a buyer joins another raffle with them.
-        const next = await createRaffle(net, { raffleId: 103n, prize: 2, maxTickets: 10, refundMode: 'tokens' });
-        await joinWithVouchers(net, buyers[1]!.keypair.signer, next, 3);
-        expect(await tokenBalance(net, buyers[1]!.address, f.mints.MRFT.address)).toBe(before[1]!);
-        expect((await readRaffleNow(net, next)).data.ticketsSold).toBe(3);
+        const next = await createRaffle(cluster.net, { raffleId: 103n, prize: 2, maxTickets: 10, refundMode: 'tokens' });
+        await joinWithVouchers(cluster.net, buyers[1]!.keypair.signer, next, 3);
+        expect(await tokenBalance(cluster.net, buyers[1]!.address, f.mints.MRFT.address)).toBe(before[1]!);
+        expect((await readRaffleNow(cluster.net, next)).data.ticketsSold).toBe(3);
     });
 });

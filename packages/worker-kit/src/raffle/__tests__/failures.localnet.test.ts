@@ -5,7 +5,6 @@
  * everything happened with an empty store.
  */
 import { cancelRaffleTx, fetchEntries, findAssociatedTokenAddress, getRefundTicketsRequestedEventEncoder, RaffleStatus } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
 import { getCloseAccountInstruction } from '@solana-program/token';
 import {
     type Address,
@@ -15,11 +14,10 @@ import {
     getBase64Decoder,
     type Signature,
 } from '@solana/kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { CLOCK_SYSVAR_ADDRESS } from '../../scheduler/chain-scheduler';
 import { createMemoryWorkerStore } from '../../store/memory';
-import type { Worker } from '../../worker';
 import type { RaffleAutomationEvents } from '../context';
 import { createExternalDrawProvider } from '../draw/provider';
 import { createSettleDrawProvider, settleWinnerTicket } from '../draw/settle';
@@ -33,33 +31,18 @@ import {
     startAutomationWorker,
     tokenBalance,
     until,
+    useAutomationCluster,
 } from './fixtures/raffles';
 
-let net: Localnet;
-const workers: Worker<Record<string, unknown>>[] = [];
+const cluster = useAutomationCluster({ wallets: 8, prizeNfts: 14 });
+const start = cluster.start.bind(cluster);
 let nextRaffleId = 200n;
 
-beforeAll(async () => {
-    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 8, prizeNfts: 14 }, onError: () => undefined });
-});
-afterEach(async () => {
-    await Promise.all(workers.splice(0).map(w => w.stop()));
-});
-afterAll(async () => {
-    await net?.stop();
-});
-
-function start(...args: Parameters<typeof startAutomationWorker> extends [unknown, ...infer R] ? R : never) {
-    const started = startAutomationWorker(net, ...args);
-    workers.push(started.worker as unknown as Worker<Record<string, unknown>>);
-    return started;
-}
-
 async function soldOutRaffle(prize: number): Promise<Address> {
-    const f = net.fixtures!;
-    const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize, maxTickets: 3, refundMode: 'tokens' });
-    await joinWithTokens(net, f.wallets[0]!.keypair.signer, raffle, 2);
-    await joinWithTokens(net, f.wallets[1]!.keypair.signer, raffle, 1);
+    const f = cluster.net.fixtures!;
+    const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize, maxTickets: 3, refundMode: 'tokens' });
+    await joinWithTokens(cluster.net, f.wallets[0]!.keypair.signer, raffle, 2);
+    await joinWithTokens(cluster.net, f.wallets[1]!.keypair.signer, raffle, 1);
     return raffle;
 }
 
@@ -70,12 +53,12 @@ describe('draws nobody answers', () => {
         await worker.start();
         const raffle = await soldOutRaffle(0);
         const first = await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.DrawRequested ? r.data.drawRequestedSlot : undefined;
         }, 20_000, 'the first request');
-        net.control.advanceSlots(160);
+        cluster.net.control.advanceSlots(160);
         const second = await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.drawRequestedSlot > first ? r.data.drawRequestedSlot : undefined;
         }, 20_000, 'the second request');
         expect(second - first).toBeGreaterThanOrEqual(150n);
@@ -84,7 +67,7 @@ describe('draws nobody answers', () => {
     });
 
     it('lets the settle fallback answer a request that timed out', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const { worker } = start(createMemoryWorkerStore(), {
             automations: {
                 draw: { provider: createExternalDrawProvider({ name: 'switchboard' }), fallback: createSettleDrawProvider({ settleAuthority: f.settleAuthority.signer }) },
@@ -93,12 +76,12 @@ describe('draws nobody answers', () => {
         await worker.start();
         const raffle = await soldOutRaffle(1);
         const requested = await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.DrawRequested ? r : undefined;
         }, 20_000, 'the request');
-        net.control.advanceSlots(160);
+        cluster.net.control.advanceSlots(160);
         const done = await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
         }, 20_000, 'the fallback draw and the claims');
         expect(done.data.winnerTicket).toBe(settleWinnerTicket(new Uint8Array(requested.data.drawSeed), requested.data.drawRequestedSlot, 3));
@@ -107,15 +90,15 @@ describe('draws nobody answers', () => {
 
 describe('hostile input', () => {
     it('ignores forged and malformed events (naming an entry that is not refunded, an account of another program) and mints nothing for them', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const attacker = f.wallets[6]!;
         const { worker, automations } = start(createMemoryWorkerStore());
         const failures: RaffleAutomationEvents['automation:failed'][] = [];
         automations.events.on('automation:failed', e => failures.push(e));
         await worker.start();
-        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 2, maxTickets: 10, refundMode: 'vouchers' });
-        await joinWithTokens(net, attacker.keypair.signer, raffle, 1);
-        const [entry] = await fetchEntries(clientsOf(net).rpc, raffle, { programAddress: f.programAddress });
+        const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 2, maxTickets: 10, refundMode: 'vouchers' });
+        await joinWithTokens(cluster.net, attacker.keypair.signer, raffle, 1);
+        const [entry] = await fetchEntries(clientsOf(cluster.net).rpc, raffle, { programAddress: f.programAddress });
         const supplyBefore = await mintSupply(f.mints.MRFT.address);
         const forged = (fields: { raffle: Address; entry: Address; buyer: Address; tickets: number }) =>
             `Program data: ${getBase64Decoder().decode(getRefundTicketsRequestedEventEncoder().encode({ ...fields, slot: 1n }))}`;
@@ -129,39 +112,39 @@ describe('hostile input', () => {
             `Program data: ${getBase64Decoder().decode(new Uint8Array([67, 104, 78, 79, 193, 16, 156, 129, 1, 2, 3]))}`,
             `Program ${f.programAddress} success`,
         ];
-        await worker.ingestTransactions([{ signature: randomSignature(), slot: net.control.status().slots.confirmed, logs, err: null }]);
+        await worker.ingestTransactions([{ signature: randomSignature(), slot: cluster.net.control.status().slots.confirmed, logs, err: null }]);
         await until(() => failures.filter(e => e.action === 'issue-tickets').length >= 1, 10_000, 'the forged event to be judged');
         await new Promise(r => setTimeout(r, 500));
         expect(failures.filter(e => e.action === 'issue-tickets').every(e => !e.willRetry)).toBe(true);
-        expect(await tokenBalance(net, attacker.address, f.mints.MRFT.address)).toBe(0n);
+        expect(await tokenBalance(cluster.net, attacker.address, f.mints.MRFT.address)).toBe(0n);
         expect(await mintSupply(f.mints.MRFT.address)).toBe(supplyBefore);
         expect((await worker.deadLetters.list()).map(j => j.name)).toEqual(['ingest:undecodable']);
         expect(await automations.advance(f.mints.MOGA.address)).toEqual({ status: null, acted: [] });
     });
 
     it('issues the tickets of a buyer who closed their voucher account (recreated, paid by the cranker)', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const buyer = f.wallets[5]!;
-        const { rpc, sendAndConfirm } = clientsOf(net);
+        const { rpc, sendAndConfirm } = clientsOf(cluster.net);
         const ata = await findAssociatedTokenAddress({ owner: buyer.address, mint: f.mints.MRFT.address });
-        if ((await tokenBalance(net, buyer.address, f.mints.MRFT.address)) === 0n) {
+        if ((await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address)) === 0n) {
             const close = getCloseAccountInstruction({ account: ata, destination: buyer.address, owner: buyer.keypair.signer });
             await sendAndConfirm(appendTransactionMessageInstructions([close], createTransactionMessage({ version: 0 })), { feePayer: buyer.keypair.signer });
         }
         expect((await rpc.getAccountInfo(ata, { commitment: 'confirmed', encoding: 'base64' }).send()).value).toBeNull();
         const { worker } = start(createMemoryWorkerStore());
         await worker.start();
-        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 3, maxTickets: 10, deadlineIn: 300n, refundMode: 'vouchers' });
-        await joinWithTokens(net, buyer.keypair.signer, raffle, 2);
-        net.control.warpClock(chainNow(net) + 301n);
-        await until(async () => ((await tokenBalance(net, buyer.address, f.mints.MRFT.address)) === 2n ? true : undefined), 20_000, 'the vouchers');
+        const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 3, maxTickets: 10, deadlineIn: 300n, refundMode: 'vouchers' });
+        await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, 2);
+        cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
+        await until(async () => ((await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address)) === 2n ? true : undefined), 20_000, 'the vouchers');
     });
 });
 
 describe('a refund sent too early', () => {
     it('is retried later and never dead-lettered when the program answers DeadlineNotReached (an RPC whose clock runs ahead)', async () => {
-        const f = net.fixtures!;
-        const { rpc } = clientsOf(net);
+        const f = cluster.net.fixtures!;
+        const { rpc } = clientsOf(cluster.net);
         // A hostile or lagging RPC node: its Clock sysvar is 10 minutes ahead of the bank's.
         const ahead = new Proxy(rpc, {
             get(target, property, receiver) {
@@ -183,39 +166,39 @@ describe('a refund sent too early', () => {
         const store = createMemoryWorkerStore();
         const { worker } = start(store, { automations: { rpc: ahead as typeof rpc } });
         await worker.start();
-        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 9, maxTickets: 10, deadlineIn: 300n, refundMode: 'tokens' });
-        await joinWithTokens(net, f.wallets[4]!.keypair.signer, raffle, 1);
+        const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 9, maxTickets: 10, deadlineIn: 300n, refundMode: 'tokens' });
+        await joinWithTokens(cluster.net, f.wallets[4]!.keypair.signer, raffle, 1);
         // The worker believes the deadline passed and sends the refund: the program refuses it.
         const refused = await until(async () => (await store.listEffects({ statuses: ['failed'] })).find(e => e.key.startsWith(`refund:${raffle}`)), 20_000, 'the refused refund');
         expect(refused.error).toMatch(/DeadlineNotReached|deadline has not passed/);
-        expect((await readRaffleNow(net, raffle)).data.status).toBe(RaffleStatus.Open);
+        expect((await readRaffleNow(cluster.net, raffle)).data.status).toBe(RaffleStatus.Open);
         // The deadline comes: the refund is sent again, under the next key generation.
-        net.control.warpClock(chainNow(net) + 301n);
-        await until(async () => ((await readRaffleNow(net, raffle)).data.status === RaffleStatus.Refunded ? true : undefined), 20_000, 'the refund');
+        cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
+        await until(async () => ((await readRaffleNow(cluster.net, raffle)).data.status === RaffleStatus.Refunded ? true : undefined), 20_000, 'the refund');
         expect(await worker.deadLetters.list()).toEqual([]);
     });
 });
 
 describe('store lost, worker late', () => {
     it('finishes a refund after its store was lost mid-run without issuing any ticket twice (the chain proves what was issued)', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const buyers = f.wallets.slice(0, 5);
-        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 4, maxTickets: 200, deadlineIn: 300n, refundMode: 'vouchers' });
+        const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 4, maxTickets: 200, deadlineIn: 300n, refundMode: 'vouchers' });
         const owed = new Map<Address, bigint>();
         for (let i = 0; i < 25; i++) {
             const buyer = buyers[i % buyers.length]!;
             const count = 1 + (i % 3);
-            await joinWithTokens(net, buyer.keypair.signer, raffle, count);
+            await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, count);
             owed.set(buyer.address, (owed.get(buyer.address) ?? 0n) + BigInt(count));
         }
-        const before = new Map(await Promise.all(buyers.map(async b => [b.address, await tokenBalance(net, b.address, f.mints.MRFT.address)] as const)));
+        const before = new Map(await Promise.all(buyers.map(async b => [b.address, await tokenBalance(cluster.net, b.address, f.mints.MRFT.address)] as const)));
         const supplyBefore = await mintSupply(f.mints.MRFT.address);
 
         const first = start(createMemoryWorkerStore(), { worker: { concurrency: 1 }, automations: { concurrency: 1, claims: { prize: false, proceeds: false } } });
         let issued = 0;
         first.automations.events.on('automation:done', e => void (e.action === 'issue-tickets' && !e.alreadyDone && issued++));
         await first.worker.start();
-        net.control.warpClock(chainNow(net) + 301n);
+        cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
         await until(() => issued >= 6, 30_000, 'some issuances');
         await first.worker.stop(); // its store is thrown away with it
 
@@ -223,28 +206,28 @@ describe('store lost, worker late', () => {
         const second = start(secondStore);
         await second.worker.start();
         await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.proceedsClaimed ? true : undefined;
         }, 60_000, 'the refund to finish');
         const total = [...owed.values()].reduce((a, b) => a + b, 0n);
         await until(async () => ((await mintSupply(f.mints.MRFT.address)) - supplyBefore === total ? true : undefined), 30_000, 'every ticket');
         await new Promise(r => setTimeout(r, 1_000)); // nothing more may come
         expect((await mintSupply(f.mints.MRFT.address)) - supplyBefore).toBe(total);
-        for (const b of buyers) expect((await tokenBalance(net, b.address, f.mints.MRFT.address)) - before.get(b.address)!).toBe(owed.get(b.address));
+        for (const b of buyers) expect((await tokenBalance(cluster.net, b.address, f.mints.MRFT.address)) - before.get(b.address)!).toBe(owed.get(b.address));
         const proven = (await secondStore.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:proven-on-chain');
         expect(proven.length).toBeGreaterThanOrEqual(6);
     });
 
     it('finishes every raffle when started after everything happened, with an empty store, and reports what it repaired', async () => {
-        const f = net.fixtures!;
+        const f = cluster.net.fixtures!;
         const soldOut = await soldOutRaffle(5);
-        const unsold = await createRaffle(net, { raffleId: nextRaffleId++, prize: 6, maxTickets: 10, deadlineIn: 120n, refundMode: 'tokens' });
-        await joinWithTokens(net, f.wallets[2]!.keypair.signer, unsold, 2);
-        const cancelled = await createRaffle(net, { raffleId: nextRaffleId++, prize: 7, maxTickets: 10, refundMode: 'tokens' });
-        const { sendAndConfirm } = clientsOf(net);
+        const unsold = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 6, maxTickets: 10, deadlineIn: 120n, refundMode: 'tokens' });
+        await joinWithTokens(cluster.net, f.wallets[2]!.keypair.signer, unsold, 2);
+        const cancelled = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 7, maxTickets: 10, refundMode: 'tokens' });
+        const { sendAndConfirm } = clientsOf(cluster.net);
         await sendAndConfirm(() => cancelRaffleTx({ authority: f.organizer.keypair.signer, raffle: cancelled }), { feePayer: f.organizer.keypair.signer });
-        net.control.warpClock(chainNow(net) + 121n);
-        net.control.advanceSlots(10); // all of it finalized: a worker starting now sees none of these events
+        cluster.net.control.warpClock(chainNow(cluster.net) + 121n);
+        cluster.net.control.advanceSlots(10); // all of it finalized: a worker starting now sees none of these events
 
         const { worker, automations } = start(createMemoryWorkerStore());
         const sweeps: RaffleAutomationEvents['reconcile:done'][] = [];
@@ -255,39 +238,39 @@ describe('store lost, worker late', () => {
         expect(repaired.get(soldOut)).toEqual(expect.arrayContaining(['request-draw', 'answer-draw', 'claim-prize', 'claim-proceeds']));
         expect(repaired.get(unsold)).toEqual(expect.arrayContaining(['refund', 'claim-prize']));
         expect(repaired.get(cancelled)).toEqual(['claim-prize']);
-        const states = await Promise.all([soldOut, unsold, cancelled].map(r => readRaffleNow(net, r)));
+        const states = await Promise.all([soldOut, unsold, cancelled].map(r => readRaffleNow(cluster.net, r)));
         expect(states.map(r => r.data.status)).toEqual([RaffleStatus.Completed, RaffleStatus.Refunded, RaffleStatus.Cancelled]);
         expect(states.every(r => r.data.prizeClaimed)).toBe(true);
-        expect(await tokenBalance(net, f.organizer.address, f.prizeNfts[7]!.mint)).toBe(1n);
-        expect(await tokenBalance(net, f.organizer.address, f.prizeNfts[6]!.mint)).toBe(1n);
+        expect(await tokenBalance(cluster.net, f.organizer.address, f.prizeNfts[7]!.mint)).toBe(1n);
+        expect(await tokenBalance(cluster.net, f.organizer.address, f.prizeNfts[6]!.mint)).toBe(1n);
     });
 });
 
 // Last: the raffle it leaves owing tickets would be finished by the workers of later tests.
 describe('an issuer that keeps failing', () => {
     it('does not hold back the claims of a refunded raffle; the failure is reported and retried', async () => {
-        const f = net.fixtures!;
-        const { rpc } = clientsOf(net);
+        const f = cluster.net.fixtures!;
+        const { rpc } = clientsOf(cluster.net);
         const full = { ...createSplVoucherIssuer({ rpc, mint: f.mints.MRFT.address, mintAuthority: f.mrftMintAuthority.signer }), checkCapacity: () => Promise.reject(new Error('the tree is full')) };
         const { worker, automations } = start(createMemoryWorkerStore(), { automations: { issuer: full } });
         const failures: RaffleAutomationEvents['automation:failed'][] = [];
         automations.events.on('automation:failed', e => failures.push(e));
         await worker.start();
-        const raffle = await createRaffle(net, { raffleId: nextRaffleId++, prize: 8, maxTickets: 10, deadlineIn: 300n, refundMode: 'vouchers' });
-        await joinWithTokens(net, f.wallets[3]!.keypair.signer, raffle, 2);
-        const vouchersBefore = await tokenBalance(net, f.wallets[3]!.address, f.mints.MRFT.address);
-        net.control.warpClock(chainNow(net) + 301n);
+        const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 8, maxTickets: 10, deadlineIn: 300n, refundMode: 'vouchers' });
+        await joinWithTokens(cluster.net, f.wallets[3]!.keypair.signer, raffle, 2);
+        const vouchersBefore = await tokenBalance(cluster.net, f.wallets[3]!.address, f.mints.MRFT.address);
+        cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
         await until(async () => {
-            const r = await readRaffleNow(net, raffle);
+            const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.prizeClaimed && r.data.proceedsClaimed ? true : undefined;
         }, 20_000, 'the claims');
         await until(() => failures.some(e => e.error.message.includes('the tree is full') && e.willRetry), 20_000, 'the reported failure');
-        expect(await tokenBalance(net, f.wallets[3]!.address, f.mints.MRFT.address)).toBe(vouchersBefore);
+        expect(await tokenBalance(cluster.net, f.wallets[3]!.address, f.mints.MRFT.address)).toBe(vouchersBefore);
     });
 });
 
 async function mintSupply(mint: Address): Promise<bigint> {
-    const { value } = await clientsOf(net).rpc.getTokenSupply(mint, { commitment: 'confirmed' }).send();
+    const { value } = await clientsOf(cluster.net).rpc.getTokenSupply(mint, { commitment: 'confirmed' }).send();
     return BigInt(value.amount);
 }
 
