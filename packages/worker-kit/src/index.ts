@@ -26,6 +26,9 @@ export {
     type WorkerRpc,
     type WorkerService,
     type WorkerServiceContext,
+    type TaskFunction,
+    type TaskOptions,
+    type EnqueueTaskInput,
 } from './worker';
 export {
     CLOCK_SYSVAR_ADDRESS,

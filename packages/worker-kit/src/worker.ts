@@ -14,7 +14,7 @@ import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, R
 import { createEventDecoder, type DecodeResult, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
 import { eventId } from './ingestion/identity';
 import { enqueueDeliveries, type InboxContext, type JobDispatch, rawOf, recordObservedEvents } from './ingestion/inbox';
-import { createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions, type ObservedTransaction } from './ingestion/ingestor';
+import { checkedCursorName, createIngestion, type IngestionOptions, type IngestionRpc, type IngestionRpcSubscriptions, type ObservedTransaction } from './ingestion/ingestor';
 import { type EffectFunction, runEffect } from './runtime/effect';
 import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
 import { asError, createWorkerEmitter, emitSafely, type WorkerEmitter } from './runtime/events';
@@ -34,7 +34,7 @@ import { runLeaderElection } from './runtime/leader';
 import { assertWorkerOptions } from './runtime/options';
 import { resolveRetryPolicy, type RetryPolicy } from './runtime/retry';
 import { createBatcher } from './runtime/batcher';
-import { type CursorRecord, type EventKey, type InboxEvent, type JobRecord, type LeaseRecord, type ListDeadLettersInput, MAX_BATCH_SIZE, type WorkerStore } from './store/types';
+import { type CursorRecord, type EventKey, type InboxEvent, type JobRecord, type JsonValue, type LeaseRecord, type ListDeadLettersInput, MAX_BATCH_SIZE, type WorkerStore } from './store/types';
 
 /**
  * The RPC methods the worker needs (ingestion, finality, effects, status).
@@ -117,7 +117,12 @@ export interface WorkerStatus {
     readonly cursor: { readonly slot: bigint; readonly signature: string | null; readonly updatedAt: number } | null;
     /** The chain's confirmed slot, null when the RPC did not answer. */
     readonly chainSlot: bigint | null;
-    /** Slots between the chain and the cursor (null when unknown). The cursor trails by the finality depth. */
+    /**
+     * Slots between the chain's confirmed slot and what ingestion has checked: the cursor, or the
+     * finalized slot of the last backfill pass that found nothing left to process (null when
+     * unknown). It trails by the finality depth (about 32 slots) and stays flat while the
+     * program is idle.
+     */
     readonly lagSlots: bigint | null;
     /** Ingestion on this replica (meaningful on the leader). */
     readonly ingestion: { readonly live: boolean; readonly lastBackfillAt: number | null; readonly pendingSignatures: number };
@@ -221,10 +226,23 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     readonly events: WorkerEmitter;
     /** This replica's id. */
     readonly owner: string;
+    /** The store given to `createWorker` (read by the ops HTTP handler and the activity feed). */
+    readonly store: WorkerStore;
     /** Registers a handler for an event (before `start()`); the name is part of idempotency keys. */
     handle<K extends keyof TEvents & string>(eventName: K, handlerName: string, handler: EventHandler<K, TEvents[K]>, options?: HandlerOptions<K, TEvents[K]>): this;
     /** Runs `service` alongside the worker (attach before `start()`). */
     attach(service: WorkerService): this;
+    /**
+     * Defines a durable task kind (before `start()`): work that is not a chain event's handler,
+     * such as a webhook delivery, run as a job of the worker's queue with its retries, dead
+     * letters and redrive. Define it on every replica.
+     */
+    task<TPayload extends JsonValue = JsonValue>(name: string, run: TaskFunction<TPayload>, options?: TaskOptions): this;
+    /**
+     * Enqueues a task defined with {@link Worker.task}. `id` makes it idempotent: a second
+     * enqueue with the same id does nothing (`created: false`).
+     */
+    enqueueTask(name: string, input: EnqueueTaskInput): Promise<{ readonly created: boolean; readonly jobId: string }>;
     /** Starts the election (ingestion when leader), the job runner and the attached services. */
     start(): Promise<void>;
     /** Graceful stop: stops intake, drains in-flight jobs, releases the leader lease. Idempotent. */
@@ -254,6 +272,59 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     /** Stops gracefully on SIGTERM / SIGINT; returns a function that removes the listeners. */
     installSignalHandlers(signals?: readonly NodeJS.Signals[]): () => void;
 }
+
+/**
+ * A durable task's function: it receives the payload it was enqueued with; a throw retries the
+ * job (an `UnrecoverableError` dead-letters it at once).
+ *
+ * @example
+ * ```ts
+ * const deliver: TaskFunction<{ url: string }> = async ({ payload, signal }) => { await fetch(payload.url, { signal }); };
+ * ```
+ */
+export type TaskFunction<TPayload extends JsonValue = JsonValue> = (context: {
+    /** The payload given to `enqueueTask`. */
+    readonly payload: TPayload;
+    /** The task's id (as given to `enqueueTask`). */
+    readonly id: string;
+    /** The attempt number (from 1). */
+    readonly attempt: number;
+    /** Aborted when the job's lease is lost or the worker stops. */
+    readonly signal: AbortSignal;
+}) => Promise<void>;
+
+/**
+ * Options of {@link Worker.task}.
+ *
+ * @example
+ * ```ts
+ * worker.task('notify', deliver, { maxAttempts: 10 });
+ * ```
+ */
+export interface TaskOptions {
+    /** Attempts before the task becomes a dead letter (default: the worker's retry policy). */
+    readonly maxAttempts?: number;
+}
+
+/**
+ * Input of {@link Worker.enqueueTask}.
+ *
+ * @example
+ * ```ts
+ * await worker.enqueueTask('notify', { id: `winner:${raffle}`, payload: { raffle } });
+ * ```
+ */
+export interface EnqueueTaskInput {
+    /** The idempotency id (at most 400 characters). */
+    readonly id: string;
+    /** The task's input (JSON). */
+    readonly payload: JsonValue;
+    /** The earliest time it may run (ms; default now). */
+    readonly runAt?: number;
+}
+
+/** The job name of a task kind. */
+const TASK_PREFIX = 'task:';
 
 function isDecoder(value: unknown): value is EventDecoder {
     return typeof value === 'object' && value !== null && typeof (value as EventDecoder).decode === 'function' && 'table' in value;
@@ -312,6 +383,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     const events = createWorkerEmitter();
     const handlers = createHandlerRegistry(decoder.names);
     const services: WorkerService[] = [];
+    const tasks = new Map<string, { run: TaskFunction; maxAttempts: number }>();
     const startedServices: WorkerService[] = [];
     let runner: JobRunner | null = null;
     let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -372,6 +444,21 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         if (truncated) throw new UnrecoverableError(`transaction ${p.signature}: ${p.reason}`);
     }
 
+    async function executeTask(job: JobRecord, control: JobControl): Promise<void> {
+        const name = job.name.slice(TASK_PREFIX.length);
+        const task = tasks.get(name);
+        if (!task) throw new Error(`no task "${name}" on replica ${owner}; define it on every replica`);
+        const id = job.id.slice(TASK_PREFIX.length + name.length + 1);
+        await task.run({
+            payload: job.payload,
+            id,
+            attempt: job.attempts,
+            get signal() {
+                return control.signal;
+            },
+        });
+    }
+
     async function executeHandler(job: JobRecord, control: JobControl): Promise<void> {
         const p = job.payload as unknown as HandlerJobPayload;
         const handler = handlers.get(p.eventName, p.handler);
@@ -421,10 +508,40 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     const worker: Worker<EventMapOf<TTable>> = {
         events,
         owner,
+        store,
         handle(eventName, handlerName, handler, handlerOptions) {
             if (state !== 'idle') throw workerStateInvalid('register a handler', state);
             handlers.add(eventName, handlerName, handler as EventHandler<string, unknown>, (handlerOptions ?? {}) as HandlerOptions<string, unknown>);
             return worker;
+        },
+        task(name, run, taskOptions) {
+            if (state !== 'idle') throw workerStateInvalid('define a task', state);
+            if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw workerConfigInvalid('task name', 'must be 1-100 letters, digits, dots, dashes or underscores');
+            if (tasks.has(name)) throw workerConfigInvalid('task name', `"${name}" is already defined`);
+            if (typeof run !== 'function') throw workerConfigInvalid('task', 'must be a function');
+            const maxAttempts = taskOptions?.maxAttempts ?? retry.maxAttempts;
+            if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1_000) throw workerConfigInvalid('maxAttempts', 'must be an integer from 1 to 1000');
+            tasks.set(name, { run: run as TaskFunction, maxAttempts });
+            return worker;
+        },
+        async enqueueTask(name, input) {
+            const task = tasks.get(name);
+            if (!task) throw workerConfigInvalid('task name', `"${String(name)}" is not defined (worker.task first)`);
+            if (!input || typeof input !== 'object' || typeof input.id !== 'string' || input.id === '' || input.id.length > 400) {
+                throw workerConfigInvalid('id', 'must be a string of 1-400 characters');
+            }
+            if (input.runAt !== undefined && (!Number.isFinite(input.runAt) || input.runAt < 0)) throw workerConfigInvalid('runAt', 'must be a time in ms');
+            const jobId = `${TASK_PREFIX}${name}:${input.id}`;
+            const result = await store.enqueueJob({
+                id: jobId,
+                queue,
+                name: `${TASK_PREFIX}${name}`,
+                payload: input.payload ?? null,
+                maxAttempts: task.maxAttempts,
+                ...(input.runAt === undefined ? {} : { runAt: input.runAt }),
+            });
+            runner?.poke();
+            return { created: result.created, jobId };
         },
         attach(service) {
             if (state !== 'idle') throw workerStateInvalid('attach a service', state);
@@ -450,8 +567,15 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 retry,
                 events,
                 execute: (job, control) =>
-                    job.name === UNDECODABLE_JOB_NAME ? executeUndecodable(job) : job.name === TRUNCATED_JOB_NAME ? executeTruncated(job) : executeHandler(job, control),
+                    job.name === UNDECODABLE_JOB_NAME
+                        ? executeUndecodable(job)
+                        : job.name === TRUNCATED_JOB_NAME
+                          ? executeTruncated(job)
+                          : job.name.startsWith(TASK_PREFIX)
+                            ? executeTask(job, control)
+                            : executeHandler(job, control),
                 describe: job => {
+                    if (job.name.startsWith(TASK_PREFIX)) return { eventId: null, handler: null };
                     const p = job.payload as { signature?: string; instructionIndex?: number; eventIndex?: number; handler?: string } | null;
                     const id = p && typeof p.signature === 'string' ? eventId({ signature: p.signature, instructionIndex: p.instructionIndex ?? 0, eventIndex: p.eventIndex ?? 0 }) : null;
                     return { eventId: id, handler: p && typeof p.handler === 'string' ? p.handler : null };
@@ -512,8 +636,9 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             return stopping;
         },
         async status() {
-            const [cursor, lease, dead, open, chainSlot, pending] = await Promise.all([
+            const [cursor, checked, lease, dead, open, chainSlot, pending] = await Promise.all([
                 store.getCursor(cursorName) as Promise<CursorRecord | null>,
+                store.getCursor(checkedCursorName(cursorName)),
                 store.getLease(leaseName),
                 store.countJobs({ queue, statuses: ['dead'] }),
                 store.listEvents({ commitments: ['seen', 'confirmed'], limit: 1000 }),
@@ -530,7 +655,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 lease,
                 cursor: cursor ? { slot: cursor.slot, signature: cursor.signature, updatedAt: cursor.updatedAt } : null,
                 chainSlot,
-                lagSlots: chainSlot !== null && cursor ? (chainSlot > cursor.slot ? chainSlot - cursor.slot : 0n) : null,
+                lagSlots: lagOf(chainSlot, cursor, checked),
                 ingestion: { live: ing.live, lastBackfillAt: ing.lastBackfillAt, pendingSignatures: ing.pendingSignatures },
                 queue: { name: queue, inFlight: runner?.inFlight ?? 0, pending, deadLetters: dead },
                 unfinalizedEvents: open.length,
@@ -614,6 +739,13 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
     };
     return worker;
+}
+
+/** Slots between the chain and what ingestion has checked (the cursor, or the finalized slot a caught-up pass saw). */
+function lagOf(chainSlot: bigint | null, cursor: CursorRecord | null, checked: CursorRecord | null): bigint | null {
+    if (chainSlot === null || cursor === null) return null;
+    const through = checked !== null && checked.slot > cursor.slot ? checked.slot : cursor.slot;
+    return chainSlot > through ? chainSlot - through : 0n;
 }
 
 /** Checks a transaction handed to `ingestTransactions` (hostile input: a webhook body). */

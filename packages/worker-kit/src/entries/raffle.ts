@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export { registerRaffleAutomations, type RaffleAutomations, type RaffleAutomationsOptions, type RaffleEvents } from '../raffle/automations';
+export { registerRaffleAutomations, type RaffleAutomations, type RaffleAutomationState, type RaffleAutomationsOptions, type RaffleEvents } from '../raffle/automations';
 export type { AutomationRpc, RaffleAutomationEmitter, RaffleAutomationEvents } from '../raffle/context';
 export type { ReconcileReport } from '../raffle/reconcile';
 export type { AdvanceResult } from '../raffle/advance';

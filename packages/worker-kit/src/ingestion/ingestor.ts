@@ -167,6 +167,16 @@ class FencedError extends Error {
 }
 
 /**
+ * The name of the cursor recording the finalized slot ingestion has checked through (the
+ * program may have had no transaction since the main cursor's slot).
+ *
+ * @internal
+ */
+export function checkedCursorName(cursorName: string): string {
+    return `${cursorName}:checked`;
+}
+
+/**
  * Creates the ingestion engine.
  *
  * @param ctx - rpc, subscriptions, store, program, decoder, handlers, events and timings
@@ -312,8 +322,19 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         return false;
     }
 
+    /** The finalized slot now, or null (a failing or partial RPC only delays the caught-up mark). */
+    async function finalizedSlot(): Promise<bigint | null> {
+        try {
+            return BigInt(await ctx.rpc.getSlot({ commitment: 'finalized' }).send());
+        } catch {
+            return null;
+        }
+    }
+
     async function backfillPass(fence: FenceToken | null, signal?: AbortSignal): Promise<number> {
         const until = await initialCursor(fence);
+        // Read before listing: every finalized transaction up to this slot is in the listing.
+        const finalizedBefore = await finalizedSlot();
         const history = await listHistorySince({
             rpc: ctx.rpc,
             programAddress: ctx.programAddress,
@@ -348,6 +369,12 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
                 for (let i = 0; i <= last; i++) processed.delete(history[i]!.signature);
                 for (const [sig, p] of processed) if (p.slot < entry.slot) processed.delete(sig);
             }
+        }
+        // Caught up through `finalizedBefore` when every listed transaction up to it is behind
+        // the cursor: recorded as the `:checked` cursor, so the lag of an idle program stays flat.
+        if (finalizedBefore !== null && !signal?.aborted && history.every((entry, i) => i <= last || entry.slot > finalizedBefore)) {
+            const result = await ctx.store.setCursor({ name: checkedCursorName(ctx.cursorName), slot: finalizedBefore, signature: null, ...(fence ? { fence } : {}) });
+            if (!result.applied && result.reason === 'fenced') throw new FencedError('lost the leader lease');
         }
         lastBackfillAt = Date.now();
         emitSafely(ctx.events, 'ingest:backfilled', { signatures: count, events, cursorSlot });

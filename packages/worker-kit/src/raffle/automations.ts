@@ -9,7 +9,7 @@
  */
 import { setMaxListeners } from 'node:events';
 
-import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS, sendAndConfirmRaffleTransactionFactory } from '@raffle/client';
+import { RaffleStatus, RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS, sendAndConfirmRaffleTransactionFactory } from '@raffle/client';
 import { type Address, isAddress, type RpcSubscriptions, type SignatureNotificationsApi, type SlotNotificationsApi, type TransactionSigner } from '@solana/kit';
 import EventEmitter from 'eventemitter3';
 
@@ -18,10 +18,11 @@ import { workerConfigInvalid, workerStateInvalid } from '../runtime/errors';
 import { type ChainDue, createChainScheduler, readChainTime } from '../scheduler/chain-scheduler';
 import type { Worker, WorkerServiceContext } from '../worker';
 import { type AdvanceDependencies, type AdvanceResult, advanceRaffle } from './advance';
-import { readEntries, readRaffle } from './chain';
+import { listRaffles, readEntries, readRaffle } from './chain';
 import type { AutomationContext, AutomationRpc, RaffleAutomationEmitter } from './context';
 import type { RandomnessProvider } from './draw/provider';
 import type { MrftIssuer } from './issuers/types';
+import { planRaffle } from './plan';
 import { type ReconcileReport, reconcileRaffles } from './reconcile';
 import { entryTicketsConfirmed, issueEntryTickets, issueRaffleTickets, loadStoreBirth, owesTickets, type TicketContext } from './tickets';
 
@@ -96,8 +97,54 @@ export interface RaffleAutomations {
     reconcile(): Promise<ReconcileReport>;
     /** Advances one raffle now (the worker must be started). */
     advance(raffle: Address): Promise<AdvanceResult>;
-    /** Armed timers, the last sweep, whether running. */
-    status(): { readonly running: boolean; readonly timers: number; readonly lastReconcile: ReconcileReport | null };
+    /** Armed timers, the last sweep, whether running and whether paused. */
+    status(): { readonly running: boolean; readonly paused: boolean; readonly timers: number; readonly lastReconcile: ReconcileReport | null };
+    /**
+     * Pauses the automations on this replica and records it in the store's audit log, so every
+     * replica started later starts paused too: events are still ingested and their jobs complete,
+     * timers and sweeps do nothing, and steps already running finish. Nothing is lost, because
+     * {@link RaffleAutomations.resume} sweeps every raffle from chain state.
+     */
+    pause(reason?: string): Promise<void>;
+    /** Resumes (recorded in the audit log) and sweeps every raffle now. */
+    resume(): Promise<ReconcileReport | null>;
+    /** Every raffle of the program as the chain shows it now, with the steps the automations would take. */
+    raffles(): Promise<RaffleAutomationState[]>;
+}
+
+/**
+ * One raffle as {@link RaffleAutomations.raffles} reports it (JSON-friendly: numbers as strings).
+ *
+ * @example
+ * ```ts
+ * for (const r of await automations.raffles()) console.log(r.address, r.status, r.nextActions.join(','));
+ * ```
+ */
+export interface RaffleAutomationState {
+    /** The raffle account. */
+    readonly address: Address;
+    /** The raffle's id. */
+    readonly id: string;
+    /** The organizer. */
+    readonly organizer: Address;
+    /** `Open`, `Drawing`, `DrawRequested`, `Completed`, `Refunding`, `Refunded` or `Cancelled`. */
+    readonly status: string;
+    /** Tickets sold. */
+    readonly ticketsSold: number;
+    /** Tickets for sale. */
+    readonly maxTickets: number;
+    /** The deadline (chain unix seconds). */
+    readonly deadline: string;
+    /** Entries refunded so far. */
+    readonly entriesRefunded: number;
+    /** The winning ticket, once drawn. */
+    readonly winningTicket: string | null;
+    readonly prizeClaimed: boolean;
+    readonly proceedsClaimed: boolean;
+    /** The steps the automations would take now (`refund`, `issue-tickets`, ...). */
+    readonly nextActions: readonly string[];
+    /** When the automations look again without an event, if ever. */
+    readonly wake: { readonly slot?: string; readonly unixTimestamp?: string } | null;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
@@ -175,6 +222,8 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
     let deps: AdvanceDependencies | null = null;
     let controller: AbortController | null = null;
     let lastReconcile: ReconcileReport | null = null;
+    let paused = false;
+    const pauseSubject = `automations:pause:${programAddress}`;
     let sweeping: { stop: AbortController; done: Promise<void> } | null = null;
     let markReady: (() => void) | null = null;
     const ready = new Promise<void>(resolve => {
@@ -188,6 +237,7 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
     const onWake = (raffle: Address, due: ChainDue) => scheduler.at(`raffle:${raffle}`, due, () => advanceFromTimer(raffle));
     async function advanceFromTimer(raffle: Address): Promise<void> {
         const d = started();
+        if (paused) return; // resume() sweeps every raffle and re-arms its timer
         try {
             await advanceRaffle(d, raffle, onWake);
         } catch (e) {
@@ -200,13 +250,14 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
     /** From a handler: a failure retries the job (durable). */
     async function advanceFromEvent(raffle: Address): Promise<void> {
         await ready;
+        if (paused) return; // resume() sweeps every raffle from chain state
         await advanceRaffle(started(), raffle, onWake);
     }
 
     async function sweep(signal: AbortSignal): Promise<void> {
         while (!signal.aborted) {
             try {
-                lastReconcile = await reconcileRaffles(started(), onWake);
+                if (!paused) lastReconcile = await reconcileRaffles(started(), onWake);
             } catch (e) {
                 if (!signal.aborted) events.emit('automation:failed', { action: 'reconcile', raffle: null, error: asError(e), willRetry: true });
             }
@@ -243,6 +294,7 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
             'raffle.tickets',
             async ({ event }) => {
                 await ready;
+                if (paused) return;
                 const d = started();
                 // The event only says where to look: the chain says what is owed. A large refund
                 // emits thousands of these; they share passes over the raffle's entries.
@@ -286,6 +338,7 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
             let tickets: TicketContext | null = null;
             if (issuer !== null) tickets = { issuer, birth: await loadStoreBirth(ctx, await readChainTime(options.rpc)) };
             deps = { ctx, plan, draw, tickets, concurrency };
+            paused = await loadPaused(context.store, pauseSubject);
             scheduler.start();
             context.events.on('lease:acquired', startSweeping);
             context.events.on('lease:lost', () => void stopSweeping());
@@ -304,8 +357,54 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
         events,
         reconcile: async () => (lastReconcile = await reconcileRaffles(started(), onWake)),
         advance: raffle => advanceRaffle(started(), raffle, onWake),
-        status: () => ({ running: deps !== null && !deps.ctx.signal.aborted, timers: scheduler.size, lastReconcile }),
+        status: () => ({ running: deps !== null && !deps.ctx.signal.aborted, paused, timers: scheduler.size, lastReconcile }),
+        async pause(reason) {
+            const d = started();
+            paused = true;
+            await d.ctx.store.appendAudit({ actor: d.ctx.actor, action: 'automations:paused', subject: pauseSubject, data: { reason: typeof reason === 'string' ? reason.slice(0, 500) : null } });
+        },
+        async resume() {
+            const d = started();
+            await d.ctx.store.appendAudit({ actor: d.ctx.actor, action: 'automations:resumed', subject: pauseSubject, data: null });
+            paused = false;
+            return (lastReconcile = await reconcileRaffles(d, onWake));
+        },
+        async raffles() {
+            const d = started();
+            const [list, now] = await Promise.all([listRaffles(d.ctx.rpc, programAddress), readChainTime(d.ctx.rpc)]);
+            return list.map(({ address, data }) => {
+                const plan = planRaffle(data, now, d.plan);
+                return {
+                    address,
+                    id: String(data.raffleId),
+                    organizer: data.organizer,
+                    status: RaffleStatus[data.status] ?? String(data.status),
+                    ticketsSold: data.ticketsSold,
+                    maxTickets: data.maxTickets,
+                    deadline: String(data.deadline),
+                    entriesRefunded: data.entriesRefunded,
+                    winningTicket: data.status === RaffleStatus.Completed ? String(data.winnerTicket) : null,
+                    prizeClaimed: data.prizeClaimed,
+                    proceedsClaimed: data.proceedsClaimed,
+                    nextActions: plan.actions.map(a => a.kind),
+                    wake: plan.wake === null ? null : { ...(plan.wake.slot === undefined ? {} : { slot: String(plan.wake.slot) }), ...(plan.wake.unixTimestamp === undefined ? {} : { unixTimestamp: String(plan.wake.unixTimestamp) }) },
+                };
+            });
+        },
     };
+}
+
+/** The pause state as last recorded in the audit log (pauses are rare: a short scan). */
+async function loadPaused(store: WorkerServiceContext['store'], subject: string): Promise<boolean> {
+    let paused = false;
+    let afterSeq = 0;
+    for (let page = 0; page < 1_000; page++) {
+        const entries = await store.listAudit({ subject, afterSeq, limit: 1000 });
+        for (const entry of entries) paused = entry.action === 'automations:paused';
+        if (entries.length < 1000) break;
+        afterSeq = entries[entries.length - 1]!.seq;
+    }
+    return paused;
 }
 
 function asError(e: unknown): Error {

@@ -96,6 +96,25 @@ describe('worker on the local cluster', () => {
         expect(finalizedDeliveries.filter(s => s === sig)).toHaveLength(1);
     });
 
+    it('lagSlots stays flat while the program is idle (the caught-up mark follows the finalized slot)', async () => {
+        const store = createMemoryWorkerStore();
+        const worker = makeWorker(store);
+        worker.handle('ConfigUpdated', 'noop', () => undefined);
+        await worker.start();
+        await emitConfigUpdated();
+        await until(async () => (await worker.status()).cursor !== null);
+        const lags: bigint[] = [];
+        for (let i = 0; i < 5; i++) {
+            net.control.advanceSlots(200);
+            // wait for a backfill pass to see the new finalized slot
+            const target = BigInt((await rpc.getSlot({ commitment: 'finalized' }).send()) as bigint);
+            await until(async () => ((await store.getCursor(`ingest:${net.fixtures!.programAddress}:checked`))?.slot ?? 0n) >= target);
+            lags.push((await worker.status()).lagSlots!);
+        }
+        // 1,000 slots passed with no transaction of the program: the lag is the finality depth, not growing.
+        for (const lag of lags) expect(lag).toBeLessThan(50n);
+    });
+
     it('gap-fills from the cursor after the websocket dropped and reconnected', async () => {
         const store = createMemoryWorkerStore();
         const worker = makeWorker(store, { ingestion: { backfillIntervalMs: 60_000 } });

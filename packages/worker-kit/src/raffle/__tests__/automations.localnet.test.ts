@@ -86,4 +86,42 @@ describe('raffle automations on the local cluster', () => {
         expect(await tokenBalance(cluster.net, buyers[1]!.address, f.mints.MRFT.address)).toBe(before[1]!);
         expect((await readRaffleNow(cluster.net, next)).data.ticketsSold).toBe(3);
     });
+
+    it('pause holds every step (also across a restart, from the audit log); resume sweeps the chain and finishes what was missed', async () => {
+        const f = cluster.net.fixtures!;
+        const store = createMemoryWorkerStore();
+        const first = start(store);
+        await first.worker.start();
+        await first.automations.pause('incident 42');
+        expect(first.automations.status().paused).toBe(true);
+        await first.worker.stop();
+
+        // A new replica on the same store starts paused.
+        const { worker, automations } = start(store);
+        const done: string[] = [];
+        automations.events.on('automation:done', ({ action }) => done.push(action));
+        await worker.start();
+        expect(automations.status().paused).toBe(true);
+        const raffle = await createRaffle(cluster.net, { raffleId: 104n, prize: 3, maxTickets: 2, refundMode: 'tokens' });
+        await joinWithTokens(cluster.net, f.wallets[3]!.keypair.signer, raffle, 2);
+        // The events are ingested and their jobs complete, but nothing is done while paused.
+        await until(async () => (await worker.status()).queue.pending === 0 && (await store.listEvents({ limit: 100 })).some(e => e.name === 'ThresholdReached'), 30_000, 'the events');
+        await new Promise(r => setTimeout(r, 500));
+        expect(done).toEqual([]);
+        expect((await readRaffleNow(cluster.net, raffle)).data.status).toBe(RaffleStatus.Drawing);
+        const listed = (await automations.raffles()).find(r => r.address === raffle);
+        expect(listed).toMatchObject({ status: 'Drawing', ticketsSold: 2, maxTickets: 2, nextActions: ['request-draw'] });
+
+        const report = await automations.resume();
+        expect(report?.repaired.map(r => r.raffle)).toContain(raffle);
+        await until(async () => {
+            const r = await readRaffleNow(cluster.net, raffle);
+            return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
+        }, 30_000, 'the raffle to be drawn and claimed after resume');
+        const pauses = await store.listAudit({ subject: `automations:pause:${f.programAddress}` });
+        expect(pauses.map(a => [a.action, a.data])).toEqual([
+            ['automations:paused', { reason: 'incident 42' }],
+            ['automations:resumed', null],
+        ]);
+    });
 });

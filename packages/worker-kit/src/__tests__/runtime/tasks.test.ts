@@ -1,0 +1,101 @@
+/**
+ * Durable tasks (`worker.task` / `worker.enqueueTask`): jobs of the worker's queue that are not
+ * a chain event's handler. The worker runs as a follower (`role: 'jobs-only'`), so no RPC is
+ * ever called.
+ */
+import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
+import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS } from '@raffle/client';
+import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { UnrecoverableError } from '../../runtime/errors';
+import { createMemoryWorkerStore } from '../../store/memory';
+import type { JsonValue } from '../../store/types';
+import { createWorker } from '../../worker';
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+    await Promise.all(stops.splice(0).map(stop => stop()));
+});
+
+function makeWorker() {
+    const store = createMemoryWorkerStore();
+    const worker = createWorker({
+        rpc: createSolanaRpc('http://127.0.0.1:1'),
+        rpcSubscriptions: createSolanaRpcSubscriptions('ws://127.0.0.1:1'),
+        store,
+        programAddress: RWA_RAFFLE_PROGRAM_ADDRESS,
+        decoder: RWA_RAFFLE_EVENTS,
+        role: 'jobs-only',
+        pollMs: 10,
+        retry: { inProcessRetries: 0, backoff: { minMs: 5, maxMs: 10 } },
+    });
+    stops.push(() => worker.stop());
+    return { worker, store };
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await check())) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise(r => setTimeout(r, 10));
+    }
+}
+
+describe('durable tasks', () => {
+    it('runs an enqueued task once per id, with its payload, retrying failures', async () => {
+        const { worker } = makeWorker();
+        const runs: { id: string; payload: JsonValue; attempt: number }[] = [];
+        worker.task('deliver', async ({ id, payload, attempt }) => {
+            runs.push({ id, payload, attempt });
+            if (id === 'flaky' && attempt < 3) throw new Error('receiver down');
+        });
+        await worker.start();
+        expect(await worker.enqueueTask('deliver', { id: 'a', payload: { n: 1 } })).toEqual({ created: true, jobId: 'task:deliver:a' });
+        expect((await worker.enqueueTask('deliver', { id: 'a', payload: { n: 2 } })).created).toBe(false);
+        await worker.enqueueTask('deliver', { id: 'flaky', payload: null });
+        await until(() => runs.filter(r => r.id === 'a').length === 1 && runs.filter(r => r.id === 'flaky').length === 3);
+        expect(runs.find(r => r.id === 'a')).toEqual({ id: 'a', payload: { n: 1 }, attempt: 1 });
+        expect(runs.filter(r => r.id === 'flaky').map(r => r.attempt)).toEqual([1, 2, 3]);
+    });
+
+    it('dead-letters a task that keeps failing; redrive runs it again', async () => {
+        const { worker } = makeWorker();
+        let fail = true;
+        let done = 0;
+        worker.task(
+            'once',
+            async () => {
+                if (fail) throw new UnrecoverableError('bad payload');
+                done++;
+            },
+            { maxAttempts: 2 },
+        );
+        await worker.start();
+        const { jobId } = await worker.enqueueTask('once', { id: 'x', payload: 1 });
+        await until(async () => (await worker.deadLetters.list()).some(j => j.id === jobId));
+        fail = false;
+        await worker.deadLetters.redrive(jobId);
+        await until(() => done === 1);
+    });
+
+    it('refuses bad definitions and unknown tasks with typed errors', async () => {
+        const { worker } = makeWorker();
+        const invalid = (f: () => unknown) => {
+            try {
+                f();
+            } catch (e) {
+                return isRaffleError(e, RAFFLE_ERROR__INVALID_ARGUMENT) ? e.context.name : 'other';
+            }
+            return null;
+        };
+        expect(invalid(() => worker.task('has space', async () => undefined))).toBe('task name');
+        expect(invalid(() => worker.task('ok', async () => undefined, { maxAttempts: 0 }))).toBe('maxAttempts');
+        worker.task('ok', async () => undefined);
+        expect(invalid(() => worker.task('ok', async () => undefined))).toBe('task name');
+        await expect(worker.enqueueTask('missing', { id: 'a', payload: null })).rejects.toMatchObject({ context: { name: 'task name' } });
+        await expect(worker.enqueueTask('ok', { id: '', payload: null })).rejects.toMatchObject({ context: { name: 'id' } });
+        await worker.start();
+        expect(invalid(() => worker.task('late', async () => undefined))).toBe('other');
+    });
+});
