@@ -3,6 +3,7 @@
 #   - checks Node.js (>= 20.19),
 #   - installs pnpm from the npm registry if missing (pinned to package.json's packageManager),
 #   - installs clang-19 from Debian when running as root (needed to rebuild the program binary),
+#   - installs chromium from Debian when running as root (needed by the browser tests),
 #   - installs the workspace dependencies from the lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,13 @@ if [ -f packages/program/scripts/install-clang.sh ]; then
     echo "bootstrap: clang-19 is missing and this is not root: the program rebuild check will be skipped." >&2
     echo "           Install it with: sudo bash packages/program/scripts/install-clang.sh" >&2
   fi
+fi
+
+if [ "$(id -u)" = "0" ]; then
+  bash scripts/install-chromium.sh
+elif [ ! -x /usr/bin/chromium ]; then
+  echo "bootstrap: chromium is missing and this is not root: the browser tests will be skipped." >&2
+  echo "           Install it with: sudo bash scripts/install-chromium.sh" >&2
 fi
 
 pnpm install --frozen-lockfile --reporter=append-only 2>&1 | tail -n 3

@@ -1,52 +1,43 @@
 /**
- * The demo: a whole raffle lifecycle on a local cluster, over real JSON-RPC and websockets. The
- * script only does what users do; the worker does everything else.
+ * The demo: a whole raffle lifecycle on a local cluster, over real JSON-RPC, websockets and
+ * HTTP. The script only does what users do; the worker does everything else.
  *
- * 1. Starts @raffle/localnet in-process (LiteSVM with the reference program and fixtures) and a
- *    worker (@raffle/worker-kit) with the raffle automations (@raffle/worker-kit/raffle).
- * 2. Raffle #1: the backend issues a permit (@raffle/permit), the organizer creates the raffle
- *    (@raffle/client), buyers join until it sells out. The worker requests the draw, answers it
- *    as the draw authority with the next value of its hash chain, and claims the winner's prize
- *    and the organizer's proceeds (minus the protocol fee).
- * 3. Raffle #2 misses its deadline (a clock warp): the worker refunds its entries, mints one
+ * 1. Starts @raffle/localnet in-process (LiteSVM with the reference program and fixtures), the
+ *    permit server (@raffle/permit/server) and the worker (@raffle/worker-kit with the raffle
+ *    automations and its HTTP surface), each on 127.0.0.1.
+ * 2. The backend operator approves the organizer (permit server admin API). The organizer signs
+ *    in with its wallet and gets permits over HTTP (`createPermitApiClient` from @raffle/client).
+ * 3. Raffle #1 sells out: the worker requests the draw, answers it as the draw authority with the
+ *    next value of its hash chain, and claims the winner's prize and the organizer's proceeds.
+ * 4. Raffle #2 misses its deadline (a clock warp): the worker refunds its entries, mints one
  *    refund ticket (MRFT voucher) per ticket to each buyer, returns the prize to the organizer
  *    and sends the payments to the treasury.
  *
- * Run: `pnpm demo` (from the repository root).
+ * What the worker did is printed from its activity stream (`GET /events`), as another backend
+ * would follow it. Run: `pnpm demo` (from the repository root).
  */
 import {
+    createPermitApiClient,
     createRaffleWithPermitTx,
     fetchRaffleView,
     findAssociatedTokenAddress,
     findRaffleAddresses,
     joinWithTokenTx,
     parseRaffleEventsFromTransaction,
-    RWA_RAFFLE_EVENTS,
-    sendAndConfirmRaffleTransactionFactory,
     type RaffleTransactionMessage,
     type RwaRaffleEvent,
+    sendAndConfirmRaffleTransactionFactory,
+    walletFromMessageSigner,
 } from '@raffle/client';
 import { startLocalnet } from '@raffle/localnet';
-import { issuePermit, type Permit } from '@raffle/permit';
-import { createKeypairSigner } from '@raffle/permit/node';
-import { createMemoryWorkerStore, createWorker } from '@raffle/worker-kit';
-import { createHashChainDrawProvider, createSplVoucherIssuer, registerRaffleAutomations } from '@raffle/worker-kit/raffle';
-import {
-    type Address,
-    createSolanaRpc,
-    createSolanaRpcSubscriptions,
-    fetchEncodedAccount,
-    getU64Decoder,
-    type Rpc,
-    type Signature,
-    type SolanaRpcApi,
-    type TransactionSigner,
-} from '@solana/kit';
+import { createSolanaRpc, createSolanaRpcSubscriptions, fetchEncodedAccount, getU64Decoder, type Rpc, type Signature, type SolanaRpcApi, type TransactionSigner } from '@solana/kit';
 
+import { type ActivityEntry, followActivity } from './activity';
+import { startPermitServer, startWorker } from './services';
 import { detail, section, short, step, tokens } from './timeline';
 
 const TICKET_PRICE = 5_000_000n; // 5 MOGA (6 decimals)
-const ENTERPRISE_ID = new TextEncoder().encode('demo-enterprise!'); // 16 bytes
+const ENTERPRISE_ID = '64656d6f2d656e74657270726973652d'; // 16 bytes, hex
 const WORKER_ACTIONS: Record<string, string> = {
     'request-draw': 'worker requested the draw',
     'answer-draw': 'worker answered the draw as the draw authority (next hash-chain value)',
@@ -57,90 +48,77 @@ const WORKER_ACTIONS: Record<string, string> = {
 };
 
 async function main(): Promise<void> {
-    section('Local cluster');
+    section('Local cluster, permit server, worker');
     const net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 50, confirmationLag: 1, finalizationLag: 4, fixtures: { wallets: 6, prizeNfts: 2 } });
     const fixtures = net.fixtures!;
-    step(`RPC ${net.rpcUrl}, websocket ${net.wsUrl}`);
-    detail(`program ${fixtures.programAddress}, config ${fixtures.configAddress}`);
-    detail(`organizer ${short(fixtures.organizer.address)}, ${fixtures.wallets.length} buyers, fee ${fixtures.feeBps} bps`);
+    step(`cluster: RPC ${net.rpcUrl}, websocket ${net.wsUrl}`);
+    detail(`program ${fixtures.programAddress}, organizer ${short(fixtures.organizer.address)}, ${fixtures.wallets.length} buyers, fee ${fixtures.feeBps} bps`);
     const rpc = createSolanaRpc(net.rpcUrl) as Rpc<SolanaRpcApi>;
     const rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
+    const permitServer = await startPermitServer(net);
+    step(`permit server ${permitServer.url}: signs with the fixtures' permit signer, prizes from the fixtures' collection`);
+    const worker = await startWorker(net);
+    step(`worker ${short(worker.owner)} at ${worker.url}: hash-chain draws, deadline refunds, MRFT vouchers, claims`);
 
-    section('Worker');
-    const store = createMemoryWorkerStore();
-    await store.ready();
-    const worker = createWorker({ rpc, rpcSubscriptions, store, programAddress: fixtures.programAddress, decoder: RWA_RAFFLE_EVENTS, concurrency: 8, pollMs: 50 });
-    const automations = registerRaffleAutomations(worker, {
-        rpc,
-        rpcSubscriptions,
-        programAddress: fixtures.programAddress,
-        cranker: fixtures.wallets[5]!.keypair.signer,
-        draw: { provider: createHashChainDrawProvider({ drawAuthority: fixtures.drawAuthority.signer, seed: fixtures.drawHashChain.seed, length: fixtures.drawHashChain.length }) },
-        issuer: createSplVoucherIssuer({ rpc, mint: fixtures.mints.MRFT.address, mintAuthority: fixtures.mrftMintAuthority.signer }),
-        clockPollMs: 200,
-    });
-    // The timeline of what the worker did, from its own results.
-    let printing = Promise.resolve();
+    // The timeline of what the worker did, from its activity stream.
+    const following = new AbortController();
     const printed = new Set<string>(); // several entries' vouchers share one transaction: print it once
-    automations.events.on('automation:done', ({ action, signature, alreadyDone }) => {
-        if (alreadyDone || signature === null || printed.has(signature)) return;
-        printed.add(signature);
-        printing = printing.then(async () => {
-            step(`${WORKER_ACTIONS[action] ?? action}  [${short(signature)}]`);
-            for (const event of await eventsOf(rpc, signature as Signature)) detail(describe(event));
-        });
-    });
-    automations.events.on('automation:failed', ({ action, error, willRetry }) => detail(`(worker: ${action} failed${willRetry ? ', will retry' : ''}: ${error.message})`));
-    await worker.start();
-    step(`worker ${short(worker.owner)} started: hash-chain draws, deadline refunds, MRFT vouchers, claims`);
+    let lastActivity = Date.now();
+    const onActivity = async (entry: ActivityEntry) => {
+        lastActivity = Date.now();
+        const data = entry.data as { action?: string; signature?: string | null; error?: string } | null;
+        if (entry.action === 'effect:error' && data?.action) detail(`(worker: ${data.action} failed, will retry: ${data.error ?? '?'})`);
+        if (entry.action !== 'effect:confirmed' || !data?.action || !data.signature || printed.has(data.signature)) return;
+        printed.add(data.signature);
+        step(`${WORKER_ACTIONS[data.action] ?? data.action}  [${short(data.signature)}]`);
+        for (const event of await eventsOf(rpc, data.signature as Signature)) detail(describe(event));
+    };
+    const follower = followActivity(worker.url, onActivity, following.signal);
+    const settled = async () => {
+        // The stream has caught up with the worker's last action.
+        while (Date.now() - lastActivity < 400) await new Promise(r => setTimeout(r, 100));
+    };
 
     try {
         const sendAndConfirm = sendAndConfirmRaffleTransactionFactory({ rpc, rpcSubscriptions });
         const send = async (what: string, build: () => Promise<RaffleTransactionMessage>, feePayer: TransactionSigner) => {
             const { signature } = await sendAndConfirm(build, { feePayer, commitment: 'confirmed' });
-            await printing;
             step(`${what}  [${short(signature)}]`);
             for (const event of await eventsOf(rpc, signature)) detail(describe(event));
         };
-        const permitSigner = createKeypairSigner(fixtures.permitSigner.secretKey);
         const organizer = fixtures.organizer.keypair.signer;
-        const now = () => net.control.status().unixTimestamp;
-        const issue = async (raffleId: bigint, prizeMint: Address, maxTickets: number, deadline: bigint, refundMode: 'tokens' | 'vouchers'): Promise<Permit> => {
-            const permit = await issuePermit(
-                {
-                    programId: fixtures.programAddress,
-                    config: fixtures.configAddress,
-                    organizer: organizer.address,
-                    raffleId,
-                    tier: 1,
-                    enterpriseId: ENTERPRISE_ID,
-                    prizeMint,
-                    prizeAmount: 1n,
-                    paymentMint: fixtures.mints.MOGA.address,
-                    ticketPrice: TICKET_PRICE,
-                    maxTickets,
-                    deadline,
-                    refundMode,
-                },
-                { signer: permitSigner, now: Number(now()), ttlSeconds: 300 },
-            );
-            step(`backend issued permit for raffle #${raffleId}: ${maxTickets} tickets at ${tokens(TICKET_PRICE)} MOGA, refunds in ${refundMode}`);
-            detail(`signed by ${short(permit.signer)}, expires at ${permit.expiresAt}`);
-            return permit;
-        };
+        const now = () => BigInt(net.control.status().unixTimestamp);
         const until = async (what: string, check: () => Promise<boolean>) => {
             const end = Date.now() + 60_000;
             while (!(await check())) {
                 if (Date.now() > end) throw new Error(`the worker did not ${what} within 60 s`);
                 await new Promise(r => setTimeout(r, 100));
             }
-            await printing;
+            await settled();
+        };
+
+        section('The backend approves the organizer; the organizer signs in');
+        const approved = await fetch(`${permitServer.url}/admin/organizers`, {
+            method: 'POST',
+            headers: { 'x-api-key': permitServer.adminKey, 'content-type': 'application/json' },
+            body: JSON.stringify({ address: organizer.address, enterpriseId: ENTERPRISE_ID, tier: 'pro', allowedCollections: [fixtures.collection.mint] }),
+        });
+        if (approved.status !== 201) throw new Error(`approving the organizer failed: ${approved.status} ${await approved.text()}`);
+        step(`operator approved organizer ${short(organizer.address)} (tier pro, prizes from collection ${short(fixtures.collection.mint)})`);
+        const permits = createPermitApiClient({ baseUrl: permitServer.url });
+        const session = await permits.signIn(walletFromMessageSigner(organizer));
+        step(`organizer signed in with its wallet (Sign-In With Solana), session until ${session.expiresAt}`);
+        const requestPermit = async (prizeMint: (typeof fixtures.prizeNfts)[number]['mint'], maxTickets: number, deadline: bigint, refundMode: 'tokens' | 'vouchers') => {
+            const { raffleId, permit } = await permits.requestPermit({ prizeMint, prizeAmount: 1n, paymentMint: fixtures.mints.MOGA.address, ticketPrice: TICKET_PRICE, maxTickets, deadline, refundMode });
+            step(`organizer got permit for raffle #${raffleId} over HTTP: ${maxTickets} tickets at ${tokens(TICKET_PRICE)} MOGA, refunds in ${refundMode}`);
+            detail(`signed by ${short(permit.signer)}, expires at ${permit.expiresAt}`);
+            return { raffleId, permit };
         };
 
         section('Raffle #1: sells out; the worker draws and claims');
-        const permit1 = await issue(1n, fixtures.prizeNfts[0]!.mint, 10, BigInt(now()) + 3_600n, 'tokens');
-        await send('organizer created the raffle', () => createRaffleWithPermitTx({ organizer, permit: permit1 }), organizer);
-        const { raffle: raffle1 } = await findRaffleAddresses({ organizer: organizer.address, raffleId: 1n });
+        const first = await requestPermit(fixtures.prizeNfts[0]!.mint, 10, now() + 7_200n, 'tokens');
+        await send('organizer created the raffle', () => createRaffleWithPermitTx({ organizer, permit: first.permit }), organizer);
+        const { raffle: raffle1 } = await findRaffleAddresses({ organizer: organizer.address, raffleId: first.raffleId });
         for (const [i, count] of [3, 3, 2, 2].entries()) {
             const buyer = fixtures.wallets[i]!.keypair.signer;
             await send(`buyer ${i + 1} bought ${count} tickets`, () => joinWithTokenTx({ rpc, buyer, raffle: raffle1, ticketCount: count }), buyer);
@@ -153,10 +131,10 @@ async function main(): Promise<void> {
         step(`winner: ticket ${view1.raffle.winnerTicket}, held by ${short(view1.winner?.buyer ?? '?')}`);
 
         section('Raffle #2: misses its deadline; the worker refunds it and issues refund tickets');
-        const deadline2 = BigInt(now()) + 600n;
-        const permit2 = await issue(2n, fixtures.prizeNfts[1]!.mint, 20, deadline2, 'vouchers');
-        await send('organizer created the raffle', () => createRaffleWithPermitTx({ organizer, permit: permit2 }), organizer);
-        const { raffle: raffle2 } = await findRaffleAddresses({ organizer: organizer.address, raffleId: 2n });
+        const deadline2 = now() + 3_700n; // the permit policy's shortest deadline is one hour
+        const second = await requestPermit(fixtures.prizeNfts[1]!.mint, 20, deadline2, 'vouchers');
+        await send('organizer created the raffle', () => createRaffleWithPermitTx({ organizer, permit: second.permit }), organizer);
+        const { raffle: raffle2 } = await findRaffleAddresses({ organizer: organizer.address, raffleId: second.raffleId });
         const owed = [2, 1, 3, 1, 2];
         for (const [i, count] of owed.entries()) {
             const buyer = fixtures.wallets[i]!.keypair.signer;
@@ -178,11 +156,13 @@ async function main(): Promise<void> {
 
         section('Done');
         step(`raffle #1 ${view1.statusName}, raffle #2 ${view2.statusName}: the worker did every step after the users'`);
-        const audit = await store.listAudit({ limit: 1000 });
-        detail(`${audit.filter(a => a.action === 'effect:confirmed').length} effects confirmed, each recorded in the worker's audit log`);
+        const status = (await (await fetch(`${worker.url}/status`)).json()) as { worker: { queue: { deadLetters: number }; lagSlots: string | null } };
+        detail(`${printed.size} worker transactions, each in the worker's audit log and its activity stream; ${status.worker.queue.deadLetters} dead letters`);
     } finally {
+        following.abort();
+        await follower;
         await worker.stop();
-        await store.close();
+        await permitServer.stop();
         await net.stop();
     }
 }

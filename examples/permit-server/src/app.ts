@@ -2,11 +2,15 @@
  * The permit server: `@raffle/permit/server`'s handler mounted in Hono, with the store and
  * signers the configuration names.
  */
+import { mkdirSync } from 'node:fs';
+
 import { PGlite } from '@electric-sql/pglite';
 import { type PermitSigner, signerFromEnv, signerFromKeypairFile } from '@raffle/permit/node';
 import {
     type PermitHandler,
     type PermitServerStore,
+    type PruneResult,
+    createClientAddressResolver,
     createOpenRaffleCounter,
     createPermitHandler,
     createPglitePermitStore,
@@ -26,14 +30,28 @@ export interface PermitServerApp {
     app: Hono<{ Bindings: NodeBindings }>;
     handler: PermitHandler;
     store: PermitServerStore;
-    /** Deletes expired nonces, sessions, idempotency records and rate-limit windows. */
-    prune(): Promise<void>;
+    /**
+     * Applies the retention policy: expired nonces, sessions, idempotency records and
+     * rate-limit windows, old permits and audit entries (`PERMIT_RETENTION_DAYS`,
+     * `AUDIT_RETENTION_DAYS`).
+     */
+    prune(now?: number): Promise<PruneResult>;
     close(): Promise<void>;
 }
 
 /** What @hono/node-server passes as `c.env`. */
 interface NodeBindings {
     incoming?: { socket?: { remoteAddress?: string } };
+}
+
+/**
+ * One line about an error, for logs: name, code and message, never the error's other fields
+ * (a `pg` error may reference its connection, whose fields hold the password).
+ */
+export function describeError(error: unknown): string {
+    if (!(error instanceof Error)) return typeof error === 'string' ? error.slice(0, 300) : 'non-Error value thrown';
+    const code = (error as { code?: unknown }).code;
+    return `${error.name}${typeof code === 'string' ? ` ${code}` : ''}: ${error.message.slice(0, 300)}`;
 }
 
 async function loadSigner(source: { file: string } | { env: string }, env: Record<string, string | undefined>): Promise<PermitSigner> {
@@ -51,10 +69,21 @@ export async function createPermitServerApp(config: PermitServerConfig, env: Rec
     const signers = [await loadSigner(config.signer, env)];
     if (config.secondarySigner !== undefined) signers.push(await loadSigner(config.secondarySigner, env));
 
-    const store =
-        config.databaseUrl !== undefined
-            ? createPostgresPermitStore({ connectionString: config.databaseUrl, Pool: pg.Pool, schema: config.schema })
-            : createPglitePermitStore({ dataDir: config.dataDir, PGlite, schema: config.schema });
+    let store: PermitServerStore;
+    if (config.databaseUrl !== undefined) {
+        store = createPostgresPermitStore({
+            connectionString: config.databaseUrl,
+            Pool: pg.Pool,
+            schema: config.schema,
+            // A dropped connection (restart, failover, pg_terminate_backend): logged without
+            // secrets; the pool reconnects on the next query.
+            onError: e => console.warn(`[permit-server] database connection lost (${e.source}): ${e.code ?? '-'} ${e.message}`),
+        });
+    } else {
+        // PGlite creates the data directory but not its parents (./data on a first start).
+        if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
+        store = createPglitePermitStore({ dataDir: config.dataDir, PGlite, schema: config.schema });
+    }
     await store.ready();
     if (config.adminApiKey !== undefined) await registerApiKey(store, { key: config.adminApiKey, scopes: ['admin'], label: 'PERMIT_ADMIN_API_KEY' });
 
@@ -74,27 +103,26 @@ export async function createPermitServerApp(config: PermitServerConfig, env: Rec
             requirePrizeCollection: config.requirePrizeCollection,
         },
         ...(config.corsOrigins.length > 0 && { corsOrigins: config.corsOrigins }),
-        ...(config.trustProxy && {
-            clientAddress: (request: Request) => request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined,
-        }),
         onError: (error, info) => {
-            // Errors never carry key material; log the request id so operators can match reports.
-            console.error(`[permit-server] ${info.requestId} ${info.method} ${info.path}:`, error);
+            // Log the request id so operators can match reports; only the error's name, code and message.
+            console.error(`[permit-server] ${info.requestId} ${info.method} ${info.path}: ${describeError(error)}`);
         },
     });
 
     const app = new Hono<{ Bindings: NodeBindings }>();
+    // The socket's peer, or with TRUST_PROXY the client your proxies name in X-Forwarded-For.
+    const clientAddressOf = createClientAddressResolver(config.trustProxy);
     app.all('*', c => {
-        const remote = config.trustProxy ? undefined : c.env?.incoming?.socket?.remoteAddress;
-        return handler(c.req.raw, remote === undefined ? {} : { clientAddress: remote });
+        const client = clientAddressOf(c.env?.incoming?.socket?.remoteAddress, c.req.header('x-forwarded-for'));
+        return handler(c.req.raw, client === undefined ? {} : { clientAddress: client });
     });
 
     return {
         app,
         handler,
         store,
-        async prune() {
-            await store.prune(Date.now());
+        prune(now = Date.now()) {
+            return store.prune({ now, ...config.retention });
         },
         async close() {
             await store.close();

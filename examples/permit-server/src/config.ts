@@ -3,6 +3,7 @@
  * reported at start-up with the variable's name; secrets are never echoed.
  */
 import type { PermitFieldsJson } from '@raffle/permit';
+import { type TrustProxy, createClientAddressResolver } from '@raffle/permit/server';
 
 /** The parsed configuration. */
 export interface PermitServerConfig {
@@ -28,7 +29,12 @@ export interface PermitServerConfig {
     adminApiKey: string | undefined;
     allowedPaymentMints: Address[] | 'any';
     corsOrigins: string[];
-    trustProxy: boolean;
+    /** Proxies trusted to name the client in `X-Forwarded-For`: `false`, a hop count or addresses. */
+    trustProxy: TrustProxy;
+    /** HTTP timeouts of the node server, ms: whole headers, whole request, idle keep-alive. */
+    http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+    /** Retention of `prune`, ms; 0 keeps the rows forever. */
+    retention: { permitRetentionMs: number; auditRetentionMs: number };
 }
 
 const DEFAULT_PROGRAM_ID = 'HMxaKAkT6CdHhm7Gyf83LrxhLTdQNfXdmdGuhHpArH9';
@@ -57,6 +63,30 @@ function bool(env: Record<string, string | undefined>, name: string, fallback: b
     return fail(name, 'must be true or false');
 }
 
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if (!/^[0-9]{1,10}$/.test(value) || Number(value) < min || Number(value) > max) fail(name, `must be a whole number from ${min} to ${max}`);
+    return Number(value);
+}
+
+/** `TRUST_PROXY`: unset/`false`/`0`, a hop count, or a comma list of proxy addresses (checked by the library). */
+function trustProxy(value: string | undefined): TrustProxy {
+    if (value === undefined || value === '' || /^(0|false|no)$/i.test(value)) return false;
+    if (/^(true|yes)$/i.test(value)) {
+        fail('TRUST_PROXY', 'must be the number of proxies in front of the server (1 behind one nginx) or a comma list of their addresses; "true" would trust the X-Forwarded-For entry the client writes');
+    }
+    const setting: TrustProxy = /^[0-9]{1,2}$/.test(value) ? Number(value) : list(value);
+    try {
+        createClientAddressResolver(setting);
+    } catch {
+        fail('TRUST_PROXY', 'must be a hop count from 0 to 32 or a comma list of IP addresses / CIDR ranges (or loopback, linklocal, uniquelocal)');
+    }
+    return setting;
+}
+
+const DAY_MS = 86_400_000;
+
 /**
  * Reads the configuration.
  *
@@ -76,7 +106,9 @@ function bool(env: Record<string, string | undefined>, name: string, fallback: b
  * | `PERMIT_ADMIN_API_KEY` | - | bootstrap admin API key (32+ characters) |
  * | `ALLOWED_PAYMENT_MINTS` | any | comma-separated mints buyers may pay in |
  * | `CORS_ORIGINS` | none | comma-separated browser origins |
- * | `TRUST_PROXY` | `false` | client IP from `X-Forwarded-For` (only behind your proxy) |
+ * | `TRUST_PROXY` | `false` | proxies trusted for `X-Forwarded-For`: a hop count (`1` behind one nginx) or a comma list of their addresses |
+ * | `HTTP_HEADERS_TIMEOUT_MS`, `HTTP_REQUEST_TIMEOUT_MS`, `HTTP_KEEP_ALIVE_TIMEOUT_MS` | `10000`, `30000`, `5000` | node server timeouts |
+ * | `PERMIT_RETENTION_DAYS`, `AUDIT_RETENTION_DAYS` | `30`, `90` | retention after expiry / of the audit log; `0` keeps forever |
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): PermitServerConfig {
     const host = env.HOST || '127.0.0.1';
@@ -104,6 +136,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const adminApiKey = env.PERMIT_ADMIN_API_KEY || undefined;
     if (adminApiKey !== undefined && adminApiKey.length < 32) fail('PERMIT_ADMIN_API_KEY', 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
     const schema = env.DATABASE_SCHEMA || 'public';
+    const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+    const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 100, 3_600_000);
+    if (headersTimeoutMs > requestTimeoutMs) fail('HTTP_HEADERS_TIMEOUT_MS', 'must not exceed HTTP_REQUEST_TIMEOUT_MS');
     return {
         host,
         port,
@@ -120,6 +155,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         adminApiKey,
         allowedPaymentMints: mints.length > 0 ? (mints as Address[]) : 'any',
         corsOrigins: list(env.CORS_ORIGINS),
-        trustProxy: bool(env, 'TRUST_PROXY', false),
+        trustProxy: trustProxy(env.TRUST_PROXY),
+        http: { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000) },
+        retention: {
+            permitRetentionMs: integer(env, 'PERMIT_RETENTION_DAYS', 30, 0, 36_500) * DAY_MS,
+            auditRetentionMs: integer(env, 'AUDIT_RETENTION_DAYS', 90, 0, 36_500) * DAY_MS,
+        },
     };
 }

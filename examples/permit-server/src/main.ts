@@ -1,23 +1,21 @@
 /**
  * Starts the permit server: `pnpm --filter @raffle/example-permit-server start`.
  */
-import { serve } from '@hono/node-server';
-
-import { createPermitServerApp } from './app';
+import { describeError } from './app';
 import { loadConfig } from './config';
+import { startPermitServer } from './server';
 
 const config = loadConfig();
-const server = await createPermitServerApp(config);
+const server = await startPermitServer(config);
 const store = config.databaseUrl !== undefined ? 'PostgreSQL' : `PGlite (${config.dataDir})`;
+console.log(`[permit-server] listening on http://${server.address.address}:${server.address.port} (store: ${store}, domain: ${config.domain})`);
+const [signing, ...others] = server.app.handler.issuer.signers;
+console.log(`[permit-server] signing with ${signing.address}${others.length > 0 ? ` (rotation partner: ${others[0]!.address})` : ''}`);
 
-const http = serve({ fetch: server.app.fetch, hostname: config.host, port: config.port }, info => {
-    console.log(`[permit-server] listening on http://${info.address}:${info.port} (store: ${store}, domain: ${config.domain})`);
-    const [signing, ...others] = server.handler.issuer.signers;
-    console.log(`[permit-server] signing with ${signing.address}${others.length > 0 ? ` (rotation partner: ${others[0]!.address})` : ''}`);
-});
-
+// Retention: expired sessions, nonces, idempotency records and rate-limit windows, permits
+// PERMIT_RETENTION_DAYS after they expired, audit entries older than AUDIT_RETENTION_DAYS.
 const pruning = setInterval(() => {
-    server.prune().catch(error => console.error('[permit-server] prune failed:', error));
+    server.app.prune().catch(error => console.error(`[permit-server] prune failed: ${describeError(error)}`));
 }, 60_000);
 pruning.unref();
 
@@ -27,7 +25,6 @@ async function stop(signal: string): Promise<void> {
     stopping = true;
     console.log(`[permit-server] ${signal}: closing`);
     clearInterval(pruning);
-    await new Promise<void>(resolve => http.close(() => resolve()));
     await server.close();
     process.exit(0);
 }

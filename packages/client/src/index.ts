@@ -19,3 +19,4 @@ export * from './events';
 export * from './pdas';
 export * from './reads';
 export * from './send';
+export * from './permit-api';

@@ -62,6 +62,14 @@ export const RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE = 2006;
 export const RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED = 2007;
 /** A landed transaction failed with an error that is not the raffle program's. */
 export const RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED = 2008;
+/** The permit server answered a request with an HTTP error (its `error.code` is in the context). */
+export const RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR = 2009;
+/** The permit server could not be reached or did not answer in time. */
+export const RAFFLE_ERROR__CLIENT__PERMIT_API_UNREACHABLE = 2010;
+/** The permit server answered with a body the client cannot accept (not JSON, wrong shape, a bad permit). */
+export const RAFFLE_ERROR__CLIENT__PERMIT_API_RESPONSE_INVALID = 2011;
+/** A wallet refused or failed to sign a message (e.g. the permit server's sign-in message). */
+export const RAFFLE_ERROR__CLIENT__MESSAGE_SIGNING_FAILED = 2012;
 
 // Program: 3000-3999
 /** The on-chain program returned one of its named custom errors. */
@@ -142,6 +150,10 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE
     | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED
     | typeof RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED
+    | typeof RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR
+    | typeof RAFFLE_ERROR__CLIENT__PERMIT_API_UNREACHABLE
+    | typeof RAFFLE_ERROR__CLIENT__PERMIT_API_RESPONSE_INVALID
+    | typeof RAFFLE_ERROR__CLIENT__MESSAGE_SIGNING_FAILED
     | typeof RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR
     | typeof RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE
     | typeof RAFFLE_ERROR__WORKER__EVENT_UNKNOWN

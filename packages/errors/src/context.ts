@@ -23,6 +23,10 @@ import type {
     RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE,
     RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED,
     RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED,
+    RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR,
+    RAFFLE_ERROR__CLIENT__PERMIT_API_UNREACHABLE,
+    RAFFLE_ERROR__CLIENT__PERMIT_API_RESPONSE_INVALID,
+    RAFFLE_ERROR__CLIENT__MESSAGE_SIGNING_FAILED,
     RAFFLE_ERROR__INVALID_ARGUMENT,
     RAFFLE_ERROR__INVARIANT_VIOLATION,
     RAFFLE_ERROR__PERMIT__EXPIRED,
@@ -80,6 +84,18 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__CLIENT__TRANSACTION_TOO_LARGE]: { size: number; limit: number };
     [RAFFLE_ERROR__CLIENT__TRANSACTION_EXPIRED]: { attempts: number; signatures: string };
     [RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED]: { signature: string; reason: string };
+    [RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR]: {
+        endpoint: string;
+        status: number;
+        serverCode: string;
+        serverMessage: string;
+        requestId?: string;
+        retryAfter?: number;
+        details?: Readonly<Record<string, string | number | boolean | null>>;
+    };
+    [RAFFLE_ERROR__CLIENT__PERMIT_API_UNREACHABLE]: { endpoint: string; kind: 'timeout' | 'network' | 'aborted'; reason: string };
+    [RAFFLE_ERROR__CLIENT__PERMIT_API_RESPONSE_INVALID]: { endpoint: string; status: number; requestId?: string; reason: string };
+    [RAFFLE_ERROR__CLIENT__MESSAGE_SIGNING_FAILED]: { address: string; reason: string };
     [RAFFLE_ERROR__WORKER__STORE_CLOSED]: { store: string };
     [RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED]: { schema: string; reason: string };
     [RAFFLE_ERROR__WORKER__EFFECT_NOT_FOUND]: { key: string };

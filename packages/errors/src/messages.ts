@@ -56,6 +56,14 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'The transaction expired $attempts time(s) without landing (signatures $signatures). The network may be congested: raise the priority fee (computeUnitPrice) and send again.',
     [C.RAFFLE_ERROR__CLIENT__TRANSACTION_FAILED]:
         'Transaction $signature failed: $reason. It is not a raffle program error; see the cause (e.g. insufficient SOL for fees, a token account without funds).',
+    [C.RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR]:
+        'The permit server answered $endpoint with HTTP $status $serverCode: $serverMessage',
+    [C.RAFFLE_ERROR__CLIENT__PERMIT_API_UNREACHABLE]:
+        'The permit server did not answer $endpoint: $reason. Check the server URL and the network, then retry.',
+    [C.RAFFLE_ERROR__CLIENT__PERMIT_API_RESPONSE_INVALID]:
+        'The permit server answered $endpoint (HTTP $status) with a response the client cannot accept: $reason. Check that baseUrl points at a permit server of a compatible version.',
+    [C.RAFFLE_ERROR__CLIENT__MESSAGE_SIGNING_FAILED]:
+        'Wallet $address did not sign the message: $reason. Ask the user to approve the signature request, or use a wallet that supports signMessage.',
     [C.RAFFLE_ERROR__WORKER__STORE_CLOSED]:
         'The $store worker store is closed; create a new store (close() is final).',
     [C.RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED]:

@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createNobleSigner, issuePermit } from '@raffle/permit';
+import { createNobleSigner } from '@raffle/permit';
+import { createMemoryPermitStore, createNodeRequestListener, createPermitHandler, type PermitServerStore } from '@raffle/permit/server';
 import { type Address, type KeyPairSigner, type Signature } from '@solana/kit';
 import { Keypair, type VersionedTransaction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DAY, RaffleHarness } from '../../../program/src/__tests__/support/harness';
-import { findAssociatedTokenAddress, RWA_RAFFLE_PROGRAM_ADDRESS, updateConfigTx } from '../index';
+import { createPermitApiClient, findAssociatedTokenAddress, RWA_RAFFLE_PROGRAM_ADDRESS, updateConfigTx, walletFromMessageSigner } from '../index';
 import { buyTickets, claimIfWinner, createRaffle, createRaffleApp, type RaffleApp, requestPermit, ticketsBought } from './docs-examples';
 import { joinWithWalletAdapter } from './docs-examples-compat';
 import { createSvmRpc } from './support/svm-rpc';
@@ -48,41 +49,26 @@ describe('the frontend flow of docs/client.md, executed', () => {
     let app: RaffleApp;
     let server: Server;
     let backendUrl: string;
+    let permitStore: PermitServerStore;
 
     beforeAll(async () => {
         h = await RaffleHarness.create();
         const sender = createSvmSender(h.svm);
         app = { rpc: createSvmRpc(h.svm) as RaffleApp['rpc'], sendAndConfirm: sender.sendAndConfirm };
         await app.sendAndConfirm(await updateConfigTx({ admin: h.admin, permitSigners: [h.permitSigner.address, permitKey.address] }), { feePayer: h.admin });
-        // The backend of docs/permit.md, reduced to its core: issue a permit for the approved organizer.
-        server = createServer((request, response) => {
-            let body = '';
-            request.on('data', chunk => (body += chunk));
-            request.on('end', () => {
-                const { organizer, prizeMint, maxTickets } = JSON.parse(body) as { organizer: Address; prizeMint: Address; maxTickets: number };
-                issuePermit(
-                    {
-                        programId: RWA_RAFFLE_PROGRAM_ADDRESS,
-                        config: h.config,
-                        organizer,
-                        raffleId: h.nextRaffleId++,
-                        tier: 1,
-                        enterpriseId: new Uint8Array(16),
-                        prizeMint,
-                        prizeAmount: 1n,
-                        paymentMint: h.paymentMint,
-                        ticketPrice: 1_000_000n,
-                        maxTickets,
-                        deadline: h.now() + DAY,
-                        refundMode: 'tokens',
-                    },
-                    { signer: permitKey, now: h.now() },
-                ).then(
-                    permit => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(permit)),
-                    (e: unknown) => response.writeHead(400).end(String(e)),
-                );
-            });
+        // The permit server of docs/permit-server.md, on the harness's clock and config.
+        permitStore = createMemoryPermitStore();
+        await permitStore.ready();
+        const handler = createPermitHandler({
+            store: permitStore,
+            signers: [permitKey],
+            programId: RWA_RAFFLE_PROGRAM_ADDRESS,
+            config: h.config,
+            domain: 'permits.test',
+            policy: { requirePrizeCollection: false },
+            now: () => Number(h.now()) * 1000,
         });
+        server = createServer(createNodeRequestListener(handler));
         await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
         backendUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
@@ -99,7 +85,12 @@ describe('the frontend flow of docs/client.md, executed', () => {
     it('permit, create, join, events, draw, claim', async () => {
         const organizer = await h.wallet();
         await h.tokenAccount(organizer.address, h.prizeMint, 1n, await findAssociatedTokenAddress({ owner: organizer.address, mint: h.prizeMint }));
-        const permit = await requestPermit(backendUrl, organizer.address, { prizeMint: h.prizeMint, maxTickets: 3 });
+        await permitStore.createOrganizer({ address: organizer.address, enterpriseId: '00'.repeat(16), tier: 'pro' }, Number(h.now()) * 1000);
+        const permits = createPermitApiClient({ baseUrl: backendUrl });
+        const raffleInput = { prizeMint: h.prizeMint, prizeAmount: 1n, paymentMint: h.paymentMint, ticketPrice: 1_000_000n, maxTickets: 3, deadline: h.now() + DAY, refundMode: 'tokens' } as const;
+        const permit = await requestPermit(permits, walletFromMessageSigner(organizer), raffleInput, '1');
+        expect(await requestPermit(permits, walletFromMessageSigner(organizer), raffleInput, '1')).toEqual(permit); // replayed
+        await expect(requestPermit(permits, walletFromMessageSigner(organizer), { ...raffleInput, maxTickets: 200_000 }, '2')).rejects.toThrow(/at most 100000 tickets/);
         const remembered: Signature[] = [];
         const raffle = await createRaffle(app, organizer, permit, signature => remembered.push(signature));
         expect(remembered).toHaveLength(1);

@@ -12,10 +12,14 @@ import {
     isRaffleProgramError,
     joinWithTokenTx,
     parseRaffleEventsFromTransaction,
+    type PermitApiClient,
+    type PermitApiRequest,
+    type PermitApiWallet,
     RWA_RAFFLE_ERROR__SOLD_OUT,
     sendAndConfirmRaffleTransactionFactory,
     type SendAndConfirmRaffleTransactionFunction,
 } from '@raffle/client';
+import { isRaffleError, RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR } from '@raffle/errors';
 import type { Permit } from '@raffle/permit';
 import {
     type Address,
@@ -44,15 +48,21 @@ export function createRaffleApp(httpUrl: string, websocketUrl: string): RaffleAp
 // #endregion client
 
 // #region permit
-/** Asks our backend (which runs `issuePermit` from @raffle/permit) for a permit. */
-export async function requestPermit(backendUrl: string, organizer: Address, raffle: { prizeMint: Address; maxTickets: number }): Promise<Permit> {
-    const response = await fetch(`${backendUrl}/permits`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ organizer, ...raffle }),
-    });
-    if (!response.ok) throw new Error(`permit refused: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Permit;
+/** The organizer signs in to the permit server with its wallet (once per session), then asks for a permit. */
+export async function requestPermit(permits: PermitApiClient, wallet: PermitApiWallet, raffle: PermitApiRequest, orderId: string): Promise<Permit> {
+    const session = permits.session;
+    if (session?.organizer !== wallet.address || session.expiresAt.getTime() < Date.now() + 60_000) await permits.signIn(wallet);
+    try {
+        // A retry with the same key gets the same permit back, never a second raffle id.
+        const { permit } = await permits.requestPermit(raffle, { idempotencyKey: `order-${orderId}` });
+        return permit;
+    } catch (e) {
+        if (isRaffleError(e, RAFFLE_ERROR__CLIENT__PERMIT_API_HTTP_ERROR) && e.context.serverCode === 'TICKETS_ABOVE_TIER_LIMIT') {
+            const { limits } = await permits.me();
+            throw new Error(`your plan allows at most ${limits.maxTickets} tickets per raffle`);
+        }
+        throw e;
+    }
 }
 // #endregion permit
 

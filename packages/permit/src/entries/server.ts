@@ -70,6 +70,7 @@ export {
 } from '../server/node-listener';
 export {
     MAX_ALLOWED_COLLECTIONS,
+    MAX_NEXT_RAFFLE_ID,
     type NewOrganizer,
     ORGANIZER_TIERS,
     type Organizer,
@@ -100,7 +101,7 @@ export {
 export { checkPermitSigners } from '../server/signers';
 export { createMemoryPermitStore } from '../server/store/memory';
 export { type PglitePermitStoreOptions, createPglitePermitStore } from '../server/store/pglite';
-export { type PostgresPermitStoreOptions, createPostgresPermitStore } from '../server/store/postgres';
+export { type PostgresConnectionError, type PostgresPermitStoreOptions, createPostgresPermitStore } from '../server/store/postgres';
 export type { PgPoolClientLike, PgPoolLike, PgliteLike, SqlQueryable } from '../server/store/sql-client';
 export type { SqlStoreOptions } from '../server/store/sql-store';
 export type {
@@ -119,9 +120,12 @@ export type {
     PermitRecord,
     PermitRecordStatus,
     PermitServerStore,
+    PruneOptions,
     PruneResult,
     RateLimitStore,
     ReservePermitResult,
     SessionRecord,
     SessionStore,
 } from '../server/store/types';
+export { type ClientAddressResolver, type TrustProxy, createClientAddressResolver } from '../server/trust-proxy';
+export { DEFAULT_AUDIT_RETENTION_MS, DEFAULT_PERMIT_RETENTION_MS } from '../server/store/retention';

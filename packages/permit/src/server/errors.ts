@@ -26,6 +26,7 @@ export function invalidArgument(name: string, reason: string): RaffleError {
  * |---|---|---|
  * | `ORGANIZER_UNKNOWN` | 403 | the wallet is not a registered organizer |
  * | `ORGANIZER_INACTIVE` | 403 | the organizer was deactivated |
+ * | `RAFFLE_ID_EXHAUSTED` | 409 | the organizer's raffle id counter reached `2^64 - 1`: no u64 raffle id is left for this wallet |
  * | `ACTIVE_PERMIT_LIMIT` | 422 | the tier's limit of unexpired permits is reached |
  * | `OPEN_RAFFLE_LIMIT` | 422 | the tier's limit of open raffles is reached |
  * | `TICKETS_ABOVE_TIER_LIMIT` | 422 | `maxTickets` above the tier's limit |
@@ -47,6 +48,7 @@ export function invalidArgument(name: string, reason: string): RaffleError {
 export type PermitRefusalReason =
     | 'ORGANIZER_UNKNOWN'
     | 'ORGANIZER_INACTIVE'
+    | 'RAFFLE_ID_EXHAUSTED'
     | 'ACTIVE_PERMIT_LIMIT'
     | 'OPEN_RAFFLE_LIMIT'
     | 'TICKETS_ABOVE_TIER_LIMIT'
@@ -71,6 +73,7 @@ export type PermitRefusalReason =
 export const PERMIT_REFUSAL_REASONS: readonly PermitRefusalReason[] = Object.freeze([
     'ORGANIZER_UNKNOWN',
     'ORGANIZER_INACTIVE',
+    'RAFFLE_ID_EXHAUSTED',
     'ACTIVE_PERMIT_LIMIT',
     'OPEN_RAFFLE_LIMIT',
     'TICKETS_ABOVE_TIER_LIMIT',

@@ -28,7 +28,7 @@ import {
     parsePermitRequestBody,
 } from './http/validate';
 import { type PermitIssuer, type PermitIssuerOptions, createPermitIssuer } from './issuer';
-import { type NewOrganizer, type Organizer, type OrganizerPatch, checkNewOrganizer, checkOrganizerPatch } from './organizer';
+import { MAX_NEXT_RAFFLE_ID, type NewOrganizer, type Organizer, type OrganizerPatch, checkNewOrganizer, checkOrganizerPatch } from './organizer';
 import type { TierPolicy } from './policy';
 import { createSignInMessageText, parseSignInMessageText } from './sign-in';
 import type { ApiKeyRecord, ApiKeyScope, AuditAction, AuditEntry, AuditJson, PermitRecord, PermitServerStore } from './store/types';
@@ -102,8 +102,10 @@ export interface PermitHandlerOptions extends PermitIssuerOptions {
     /** Rate limits; see {@link PermitRateLimits}. */
     readonly rateLimits?: PermitRateLimits;
     /**
-     * Finds the client IP when the adapter does not pass it as `context.clientAddress`, e.g.
-     * from `X-Forwarded-For` behind your own proxy. Never trust that header otherwise.
+     * Finds the client IP when the adapter does not pass it as `context.clientAddress`. Behind
+     * your own proxies, derive it with `createClientAddressResolver(hops)` (e.g.
+     * `request => clientAddressOf(undefined, request.headers.get('x-forwarded-for'))`), never
+     * from the leftmost `X-Forwarded-For` entry: the client writes that one.
      */
     readonly clientAddress?: (request: Request) => string | undefined;
     /** Browser origins allowed to call the API (CORS), or `'*'`. Default none. */
@@ -169,7 +171,7 @@ const AUDIT_ACTIONS: readonly AuditAction[] = [
     'api-key.created',
     'api-key.revoked',
 ];
-const REFUSAL_STATUS: Partial<Record<PermitServerErrorCode, number>> = { ORGANIZER_UNKNOWN: 403, ORGANIZER_INACTIVE: 403 };
+const REFUSAL_STATUS: Partial<Record<PermitServerErrorCode, number>> = { ORGANIZER_UNKNOWN: 403, ORGANIZER_INACTIVE: 403, RAFFLE_ID_EXHAUSTED: 409 };
 
 function iso(ms: number): string {
     return new Date(ms).toISOString();
@@ -529,7 +531,7 @@ export function createPermitHandler(options: PermitHandlerOptions): PermitHandle
             tier: body.tier as NewOrganizer['tier'],
             ...(body.allowedCollections !== undefined && { allowedCollections: body.allowedCollections as Address[] }),
             ...(body.active !== undefined && { active: body.active as boolean }),
-            ...(body.nextRaffleId !== undefined && { nextRaffleId: bigintValue(body.nextRaffleId, 'nextRaffleId', 0n, 0xffff_ffff_ffff_ffffn) }),
+            ...(body.nextRaffleId !== undefined && { nextRaffleId: bigintValue(body.nextRaffleId, 'nextRaffleId', 0n, MAX_NEXT_RAFFLE_ID) }),
         };
         return stripPrefix(() => checkNewOrganizer(input), 'organizer.');
     };
@@ -542,7 +544,7 @@ export function createPermitHandler(options: PermitHandlerOptions): PermitHandle
             ...(body.tier !== undefined && { tier: body.tier as OrganizerPatch['tier'] }),
             ...(body.allowedCollections !== undefined && { allowedCollections: body.allowedCollections as Address[] }),
             ...(body.active !== undefined && { active: body.active as boolean }),
-            ...(body.nextRaffleId !== undefined && { nextRaffleId: bigintValue(body.nextRaffleId, 'nextRaffleId', 0n, 0xffff_ffff_ffff_ffffn) }),
+            ...(body.nextRaffleId !== undefined && { nextRaffleId: bigintValue(body.nextRaffleId, 'nextRaffleId', 0n, MAX_NEXT_RAFFLE_ID) }),
         };
         for (const key of ['enterpriseId', 'tier', 'allowedCollections', 'active'] as const) {
             if (Object.prototype.hasOwnProperty.call(body, key) && body[key] === null) throw invalid(key, 'must not be null');

@@ -14,7 +14,7 @@ import type { Permit } from '../permit';
 import type { PermitSigner } from '../signer';
 import { invalidArgument } from './errors';
 import type { PrizeCollectionResolver } from './metaplex';
-import { getOrganizerTierNumber, type Organizer } from './organizer';
+import { MAX_NEXT_RAFFLE_ID, getOrganizerTierNumber, type Organizer } from './organizer';
 import {
     type OrganizerPermitRequest,
     type PermitPolicy,
@@ -23,6 +23,7 @@ import {
     checkPrizeCollection,
     checkRequestAgainstTier,
     createPermitPolicy,
+    raffleIdExhausted,
 } from './policy';
 import { checkPermitSigners } from './signers';
 import type { AuditJson, PermitServerStore } from './store/types';
@@ -234,6 +235,10 @@ export function createPermitIssuer(options: PermitIssuerOptions): PermitIssuer {
                 expiresAt: expiresAtSeconds * 1000,
                 maxActive: tier.maxActivePermits,
             });
+            if (!reserved.ok && reserved.reason === 'RAFFLE_ID_EXHAUSTED') {
+                // The counter ran out between the check above and the reservation.
+                return refuse(address, actor, request, raffleIdExhausted(MAX_NEXT_RAFFLE_ID + 1n), startedAt);
+            }
             if (!reserved.ok) {
                 const reason = reserved.reason;
                 const message =

@@ -6,6 +6,7 @@
  */
 import type { PermitHandlerContext } from './handler';
 import { type IncomingRequest, RAW_HANDLER, type RawResponse } from './http/respond';
+import { type TrustProxy, createClientAddressResolver } from './trust-proxy';
 
 type RawHandler = (request: IncomingRequest, context?: PermitHandlerContext) => Promise<RawResponse>;
 const encoder = new TextEncoder();
@@ -51,7 +52,7 @@ export interface NodeResponseLike {
  *
  * @example
  * ```ts
- * const options: NodeRequestListenerOptions = { maxBodyBytes: 65_536, trustProxy: true };
+ * const options: NodeRequestListenerOptions = { maxBodyBytes: 65_536, trustProxy: 1 }; // behind one nginx
  * ```
  */
 export interface NodeRequestListenerOptions {
@@ -60,17 +61,23 @@ export interface NodeRequestListenerOptions {
      * own limit); default 1 MiB.
      */
     readonly maxBodyBytes?: number;
-    /** Take the client IP from the first `X-Forwarded-For` entry (only behind your own proxy). */
-    readonly trustProxy?: boolean;
+    /**
+     * Which proxies in front of the server may name the client in `X-Forwarded-For`: a hop
+     * count (`1` behind one nginx) or their addresses; default `false` (the socket's peer is
+     * the client). See {@link TrustProxy}; `true` is refused.
+     */
+    readonly trustProxy?: TrustProxy;
 }
 
 /**
  * Wraps a fetch-API handler (such as {@link createPermitHandler}'s) as a node:http request
- * listener, passing the socket's address as `clientAddress`.
+ * listener, passing the socket's address as `clientAddress` (or, with `trustProxy`, the
+ * address your proxies put in `X-Forwarded-For`).
  *
  * @param handler - the fetch-API handler
  * @param options - body cap and proxy trust
  * @returns `(req, res) => void` for `http.createServer`
+ * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` (`trustProxy`) for `trustProxy: true` or bad proxy addresses
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -82,6 +89,7 @@ export function createNodeRequestListener(
     options: NodeRequestListenerOptions = {},
 ): (req: NodeRequestLike, res: NodeResponseLike) => void {
     const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
+    const clientAddressOf = createClientAddressResolver(options.trustProxy ?? false);
     return (req, res) => {
         void serve(req, res).catch(() => {
             if (!res.writableEnded) {
@@ -107,7 +115,7 @@ export function createNodeRequestListener(
             url = `http://localhost/`;
         }
         // Read before the body: a destroyed request has no socket.
-        let clientAddress = req.socket?.remoteAddress;
+        const remoteAddress = req.socket?.remoteAddress;
         let body: Uint8Array | undefined;
         let truncated = false;
         if (method !== 'GET' && method !== 'HEAD') {
@@ -130,10 +138,7 @@ export function createNodeRequestListener(
             }
             body = chunks.length === 1 ? chunks[0]! : concat(chunks, total);
         }
-        if (options.trustProxy === true) {
-            const forwarded = headerValue(req.headers['x-forwarded-for'])?.split(',')[0]?.trim();
-            if (forwarded) clientAddress = forwarded;
-        }
+        const clientAddress = clientAddressOf(remoteAddress, headerValue(req.headers['x-forwarded-for']));
         const context = clientAddress === undefined ? {} : { clientAddress };
         const raw = (handler as { [RAW_HANDLER]?: RawHandler })[RAW_HANDLER];
         if (raw !== undefined) {

@@ -66,7 +66,7 @@ export interface Organizer {
     readonly allowedCollections: readonly Address[];
     /** Inactive organizers get no permit. */
     readonly active: boolean;
-    /** The raffle id the organizer's next permit gets (u64). */
+    /** The raffle id the organizer's next permit gets (u64; `2^64 - 1` means exhausted). */
     readonly nextRaffleId: bigint;
     /** Unix milliseconds. */
     readonly createdAt: number;
@@ -97,8 +97,8 @@ export interface NewOrganizer {
     /** Default true. */
     readonly active?: boolean;
     /**
-     * The first raffle id to allocate, default 0. Set it above the ids the organizer already
-     * used on-chain when migrating from another backend.
+     * The first raffle id to allocate, default 0, at most {@link MAX_NEXT_RAFFLE_ID}. Set it
+     * above the ids the organizer already used on-chain when migrating from another backend.
      */
     readonly nextRaffleId?: bigint;
 }
@@ -121,7 +121,7 @@ export interface OrganizerPatch {
     readonly allowedCollections?: readonly Address[];
     /** Activate or deactivate. */
     readonly active?: boolean;
-    /** Raises the next raffle id; a lower value is ignored. */
+    /** Raises the next raffle id (at most {@link MAX_NEXT_RAFFLE_ID}); a lower value is ignored. */
     readonly nextRaffleId?: bigint;
 }
 
@@ -135,6 +135,18 @@ export interface OrganizerPatch {
  */
 export const MAX_ALLOWED_COLLECTIONS = 256;
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * The largest `nextRaffleId` an organizer may be given: `2^64 - 2`. Raffle ids are u64 and the
+ * counter must stay one after allocating, so the last id handed out is `2^64 - 2`; a counter
+ * at `2^64 - 1` is exhausted (permit requests are refused with `RAFFLE_ID_EXHAUSTED`).
+ *
+ * @example
+ * ```ts
+ * await store.updateOrganizer(wallet, { nextRaffleId: MAX_NEXT_RAFFLE_ID }, Date.now()); // one id left
+ * ```
+ */
+export const MAX_NEXT_RAFFLE_ID = U64_MAX - 1n;
 const HEX32 = /^[0-9a-f]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -177,8 +189,11 @@ export function checkCollections(value: unknown, name: string): Address[] {
 }
 
 function checkRaffleId(value: unknown, name: string): bigint {
-    if (typeof value !== 'bigint' || value < 0n || value > U64_MAX) {
-        throw invalidArgument(name, `must be a bigint between 0 and ${U64_MAX}, got ${describeValue(value)}`);
+    if (typeof value !== 'bigint' || value < 0n || value > MAX_NEXT_RAFFLE_ID) {
+        throw invalidArgument(
+            name,
+            `must be a bigint between 0 and ${MAX_NEXT_RAFFLE_ID} (raffle ids are u64 and the counter must stay one), got ${describeValue(value)}`,
+        );
     }
     return value;
 }

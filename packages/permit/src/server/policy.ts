@@ -9,7 +9,7 @@ import { type Address, isAddress } from '@solana/kit';
 import { describeValue } from '../internal/describe';
 import { PERMIT_MAX_TICKETS, type PermitRefundMode } from '../message';
 import { type PermitRefusalReason, invalidArgument } from './errors';
-import { ORGANIZER_TIERS, type Organizer, type OrganizerTier } from './organizer';
+import { MAX_NEXT_RAFFLE_ID, ORGANIZER_TIERS, type Organizer, type OrganizerTier } from './organizer';
 import type { PrizeCollection } from './metaplex';
 
 /**
@@ -248,7 +248,8 @@ export interface PolicyRefusal {
 
 /**
  * Checks a request against the organizer's state and tier limits (everything that needs no
- * I/O): active, tickets, prize amount, payment mint, refund mode, deadline range.
+ * I/O): active, raffle ids left, tickets, prize amount, payment mint, refund mode, deadline
+ * range.
  *
  * @param organizer - the organizer, or `undefined` when unknown
  * @param request - the checked request
@@ -269,6 +270,7 @@ export function checkRequestAgainstTier(
 ): PolicyRefusal | undefined {
     if (organizer === undefined) return { reason: 'ORGANIZER_UNKNOWN', message: 'this wallet is not a registered organizer', details: {} };
     if (!organizer.active) return { reason: 'ORGANIZER_INACTIVE', message: 'this organizer is deactivated; contact the operator', details: {} };
+    if (organizer.nextRaffleId > MAX_NEXT_RAFFLE_ID) return raffleIdExhausted(organizer.nextRaffleId);
     const tier = policy.tiers[organizer.tier];
     if (request.maxTickets > tier.maxTickets) {
         return {
@@ -315,6 +317,25 @@ export function checkRequestAgainstTier(
         };
     }
     return undefined;
+}
+
+/**
+ * The refusal of an organizer whose raffle id counter is used up (raffle ids are u64).
+ *
+ * @internal
+ * @param nextRaffleId - the counter
+ * @returns the `RAFFLE_ID_EXHAUSTED` refusal
+ * @example
+ * ```ts
+ * if (!reserved.ok && reserved.reason === 'RAFFLE_ID_EXHAUSTED') return raffleIdExhausted(organizer.nextRaffleId);
+ * ```
+ */
+export function raffleIdExhausted(nextRaffleId: bigint): PolicyRefusal {
+    return {
+        reason: 'RAFFLE_ID_EXHAUSTED',
+        message: 'this organizer has used every raffle id (u64); no permit can be issued to this wallet',
+        details: { nextRaffleId: nextRaffleId.toString() },
+    };
 }
 
 /**

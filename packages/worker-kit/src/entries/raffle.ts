@@ -16,6 +16,20 @@ export { createExternalDrawProvider, type DrawAnswer, type ExternalDrawProviderO
 export { createHashChainDrawProvider, type HashChainDrawProviderOptions } from '../raffle/draw/hash-chain';
 export { createSettleDrawProvider, settleWinnerTicket, type SettleDrawProviderOptions } from '../raffle/draw/settle';
 export type { MrftIssuer, MrftIssueTransaction, RefundTicketClaim, TicketSlotRange } from '../raffle/issuers/types';
+export { createSpendGuard } from '../raffle/spend/guard';
+export {
+    isSpendHeldError,
+    SpendHeldError,
+    type SpendGuard,
+    type SpendGuardEvents,
+    type SpendGuardOptions,
+    type SpendHold,
+    type SpendIssuanceChunk,
+    type SpendLimit,
+    type SpendRequest,
+    type SpendReservation,
+    type SpendUsage,
+} from '../raffle/spend/types';
 export { createSplVoucherIssuer, type SplVoucherIssuerOptions } from '../raffle/issuers/spl-voucher';
 export {
     findMemoIssuances,
@@ -47,3 +61,4 @@ export {
     type MrftCreator,
     type MrftMetadataJson,
 } from '../raffle/issuers/bubblegum-metadata';
+export { registerRaffleNotifications, type RaffleNotifications, type RaffleNotificationsOptions } from '../raffle/notifications';

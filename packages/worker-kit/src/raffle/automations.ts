@@ -24,6 +24,7 @@ import type { RandomnessProvider } from './draw/provider';
 import type { MrftIssuer } from './issuers/types';
 import { planRaffle } from './plan';
 import { type ReconcileReport, reconcileRaffles } from './reconcile';
+import type { SpendGuard } from './spend/types';
 import { entryTicketsConfirmed, issueEntryTickets, issueRaffleTickets, loadStoreBirth, owesTickets, type TicketContext } from './tickets';
 
 /**
@@ -78,6 +79,11 @@ export interface RaffleAutomationsOptions {
     readonly concurrency?: number;
     /** Durable attempts of the automation handlers' jobs (default 25). */
     readonly maxAttempts?: number;
+    /**
+     * Limits on what the cranker spends and issues (`createSpendGuard`): a transaction that would
+     * pass one is held (not sent) until the window makes room or `spendGuard.release(id)`.
+     */
+    readonly spendGuard?: SpendGuard;
 }
 
 /**
@@ -110,6 +116,8 @@ export interface RaffleAutomations {
     resume(): Promise<ReconcileReport | null>;
     /** Every raffle of the program as the chain shows it now, with the steps the automations would take. */
     raffles(): Promise<RaffleAutomationState[]>;
+    /** The spend guard given in the options (its `usage()`, `holds()`, `release(id)`), or null. */
+    readonly spendGuard?: SpendGuard | null;
 }
 
 /**
@@ -200,6 +208,10 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
     const clockPollMs = positiveInteger('clockPollMs', options.clockPollMs, 1_000, 10, 3_600_000);
     const concurrency = positiveInteger('concurrency', options.concurrency, 4, 1, 64);
     const maxAttempts = positiveInteger('maxAttempts', options.maxAttempts, 25, 1, 1_000);
+    const spendGuard = options.spendGuard ?? null;
+    if (spendGuard !== null && (typeof spendGuard !== 'object' || typeof spendGuard.check !== 'function' || typeof spendGuard.start !== 'function')) {
+        throw workerConfigInvalid('spendGuard', 'pass a guard made by createSpendGuard');
+    }
     const draw = options.draw === false ? null : { provider: options.draw.provider, fallback: options.draw.fallback ?? null };
     const issuer = options.issuer === false ? null : options.issuer;
     const plan = {
@@ -253,6 +265,14 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
         if (paused) return; // resume() sweeps every raffle from chain state
         await advanceRaffle(started(), raffle, onWake);
     }
+
+    // The guard's holds and releases are automation events too; a released step runs at once.
+    spendGuard?.events.on('spend:held', payload => events.emit('spend:held', payload));
+    spendGuard?.events.on('spend:released', payload => {
+        events.emit('spend:released', payload);
+        const raffle = payload.hold.raffle;
+        if (deps !== null && raffle !== null && isAddress(raffle)) void advanceFromTimer(raffle);
+    });
 
     async function sweep(signal: AbortSignal): Promise<void> {
         while (!signal.aborted) {
@@ -333,10 +353,12 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
                 sendAndConfirm: sendAndConfirmRaffleTransactionFactory({ rpc: options.rpc, rpcSubscriptions: options.rpcSubscriptions }),
                 events,
                 actor: context.owner,
+                spend: spendGuard,
                 signal: controller.signal,
             };
             let tickets: TicketContext | null = null;
             if (issuer !== null) tickets = { issuer, birth: await loadStoreBirth(ctx, await readChainTime(options.rpc)) };
+            await spendGuard?.start({ store: context.store, actor: context.owner });
             deps = { ctx, plan, draw, tickets, concurrency };
             paused = await loadPaused(context.store, pauseSubject);
             scheduler.start();
@@ -355,6 +377,7 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
 
     return {
         events,
+        spendGuard,
         reconcile: async () => (lastReconcile = await reconcileRaffles(started(), onWake)),
         advance: raffle => advanceRaffle(started(), raffle, onWake),
         status: () => ({ running: deps !== null && !deps.ctx.signal.aborted, paused, timers: scheduler.size, lastReconcile }),

@@ -23,6 +23,7 @@ import type {
 import type EventEmitter from 'eventemitter3';
 
 import type { JsonValue, WorkerStore } from '../store/types';
+import type { SpendGuard, SpendHold } from './spend/types';
 
 /**
  * The JSON-RPC methods the automations use (`createSolanaRpc(url)` has them all).
@@ -67,6 +68,10 @@ export interface RaffleAutomationEvents {
     'automation:failed': { readonly action: string; readonly raffle: Address | null; readonly error: Error; readonly willRetry: boolean };
     /** A reconciliation pass ended. */
     'reconcile:done': { readonly raffles: number; readonly repaired: readonly { readonly raffle: Address; readonly actions: readonly string[] }[]; readonly ms: number };
+    /** The spend guard held an effect (once per hold): nothing was sent; it waits for room in the window or a release. */
+    'spend:held': { readonly hold: SpendHold };
+    /** An operator released a hold: the effect goes through once (retried at once). */
+    'spend:released': { readonly hold: SpendHold };
 }
 
 /**
@@ -91,4 +96,6 @@ export interface AutomationContext {
     readonly actor: string;
     /** Aborted when the automations stop. */
     readonly signal: AbortSignal;
+    /** Checks every transaction before it is sent (null: no limits). */
+    readonly spend: SpendGuard | null;
 }

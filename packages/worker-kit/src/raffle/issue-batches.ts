@@ -23,6 +23,8 @@ import type { EffectRecord, JsonValue } from '../store/types';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';
 import { audit, isPreflightRejection, PREFLIGHT_PREFIX } from './send';
+import { guardIssuanceSpend } from './spend/hooks';
+import { isSpendHeldError, type SpendHeldError } from './spend/types';
 
 /** A key whose chunk failed on chain is tried again as `key#1`, ... (on later passes), at most this many times. */
 const MAX_KEY_GENERATIONS = 20;
@@ -71,7 +73,9 @@ function mergeInstructions(lists: readonly (readonly Instruction[])[]): Instruct
  * Issues `items`: packs them into transactions (at most `issuer.chunksPerTransaction` chunks
  * and the size limit each), `concurrency` transactions at once.
  *
- * @returns the chunks this call issued (confirmed now), and the error of the first batch that failed
+ * A batch the spend guard holds ends the pass (the rest waits for the same hold).
+ *
+ * @returns the chunks this call issued (confirmed now), the error of the first batch that failed, and the spend guard's hold if one stopped the pass
  * @internal
  */
 export async function issueInBatches(
@@ -79,7 +83,7 @@ export async function issueInBatches(
     issuer: MrftIssuer,
     items: readonly IssueItem[],
     concurrency: number,
-): Promise<{ issued: IssueItem[]; error: unknown }> {
+): Promise<{ issued: IssueItem[]; error: unknown; held: SpendHeldError | null }> {
     const perTransaction = Math.max(1, issuer.chunksPerTransaction ?? 1);
     // Each lane takes the next chunks, builds them (building overlaps sending), sends the longest
     // run that fits one transaction and gives the rest back to the front of the queue.
@@ -87,23 +91,30 @@ export async function issueInBatches(
     const built = new Map<IssueItem, readonly Instruction[]>();
     const issued: IssueItem[] = [];
     let error: unknown = null;
+    let held: SpendHeldError | null = null;
     let lastFit = perTransaction; // chunks of similar size: start from what fitted last time
+    // Tickets of this pass not issued yet: what a release of a hold over a limit lets through.
+    let pendingTickets = items.reduce((n, i) => n + i.chunk.to - i.chunk.from, 0);
+    const pass = { pendingTickets: () => pendingTickets, requeue: (rest: IssueItem[]) => void queue.unshift(...rest) };
     const lane = async () => {
-        while (queue.length > 0 && error === null) {
+        while (queue.length > 0 && error === null && held === null) {
             const batch = queue.splice(0, Math.min(perTransaction, lastFit + 1));
             try {
                 for (const item of batch) if (!built.has(item)) built.set(item, (await issuer.buildIssue(item.claim, item.chunk, { payer: ctx.cranker })).instructions);
                 const count = longestFit(ctx, batch, built);
                 if (count < batch.length || batch.length === lastFit + 1) lastFit = count;
                 queue.unshift(...batch.slice(count));
-                issued.push(...(await sendBatch(ctx, issuer, batch.slice(0, count), built)));
+                const sent = await sendBatch(ctx, issuer, batch.slice(0, count), built, pass);
+                pendingTickets -= sent.reduce((n, i) => n + i.chunk.to - i.chunk.from, 0);
+                issued.push(...sent);
             } catch (e) {
-                error ??= e;
+                if (isSpendHeldError(e)) held ??= e;
+                else error ??= e;
             }
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
-    return { issued, error };
+    return { issued, error, held };
 }
 
 /** How many chunks from the start of `batch` fit one transaction (at least 1). */
@@ -123,7 +134,13 @@ function longestFit(ctx: AutomationContext, batch: readonly IssueItem[], built: 
 }
 
 /** Resolves, records and sends one batch; returns the chunks it confirmed. */
-async function sendBatch(ctx: AutomationContext, issuer: MrftIssuer, batch: readonly IssueItem[], built: ReadonlyMap<IssueItem, readonly Instruction[]>): Promise<IssueItem[]> {
+async function sendBatch(
+    ctx: AutomationContext,
+    issuer: MrftIssuer,
+    batch: readonly IssueItem[],
+    built: ReadonlyMap<IssueItem, readonly Instruction[]>,
+    pass: { pendingTickets(): number; requeue(rest: IssueItem[]): void },
+): Promise<IssueItem[]> {
     // Each chunk as the ledger has it: confirmed or in doubt -> not in this transaction.
     const live: { item: IssueItem; key: string; sends: number }[] = [];
     let inDoubt = 0;
@@ -156,6 +173,14 @@ async function sendBatch(ctx: AutomationContext, issuer: MrftIssuer, batch: read
         return [];
     }
     for (const { item } of live) await issuer.checkCapacity?.(item.chunk.to - item.chunk.from);
+    // The spend guard sends the longest prefix it admits; the rest goes back to the queue (a
+    // hold throws before anything is signed: the chunks stay pending under the same keys).
+    const spend = await guardIssuanceSpend(ctx, {
+        chunks: live.map(l => ({ key: l.key, claim: l.item.claim, chunk: l.item.chunk })),
+        instructions: count => mergeInstructions(live.slice(0, count).map(l => built.get(l.item)!)),
+        pendingTickets: pass.pendingTickets(),
+    });
+    if (spend.admitted < live.length) pass.requeue(live.splice(spend.admitted).map(l => l.item));
     const instructions = mergeInstructions(live.map(l => built.get(l.item)!));
     let signature: string | null = null;
     try {
@@ -172,10 +197,13 @@ async function sendBatch(ctx: AutomationContext, issuer: MrftIssuer, batch: read
                     l.sends++;
                 }
                 signature = signed;
+                spend.tracker.signed();
             },
         });
         signature = result.signature;
+        await spend.tracker.sent(result.signature);
     } catch (e) {
+        await spend.tracker.failed(isPreflightRejection(e));
         if (signature !== null && isPreflightRejection(e)) {
             // Never forwarded by the node: it cannot land; the next pass issues these chunks again.
             for (const l of live) await ctx.store.markEffectFailed({ key: l.key, error: `${PREFLIGHT_PREFIX}${errorText(e)}` });

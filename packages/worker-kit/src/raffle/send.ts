@@ -13,6 +13,8 @@ import { runEffect } from '../runtime/effect';
 import { errorText } from '../runtime/errors';
 import type { JsonValue } from '../store/types';
 import type { AutomationContext } from './context';
+import { guardCrankSpend } from './spend/hooks';
+import { isSpendHeldError } from './spend/types';
 
 /** A key whose effect failed on chain is tried again as `key#1`, `key#2`, ... (on later calls), at most this many times. */
 const MAX_KEY_GENERATIONS = 20;
@@ -49,7 +51,10 @@ export interface Crank {
 export interface CrankResult {
     readonly key: string;
     readonly signature: string | null;
+    /** True when this call sent nothing: done before, or held by the spend guard (`held`). */
     readonly alreadyDone: boolean;
+    /** Held by the spend guard: nothing sent, the effect waits under the same key (a step that cannot proceed yet). */
+    readonly held?: boolean;
 }
 
 /** Whether the node rejected the transaction in preflight (it was never forwarded, so it cannot land). */
@@ -78,7 +83,8 @@ export async function audit(ctx: AutomationContext, action: string, subject: str
  * transaction never left the node); a transaction that failed on chain is failed by the ledger
  * when it resolves it. After a failure the chain is asked whether the crank's outcome is there
  * anyway (someone else cranked); otherwise the error is thrown, and the next call (a job retry,
- * a timer, the next sweep) uses the next key generation.
+ * a timer, the next sweep) uses the next key generation. A crank the spend guard holds sends
+ * nothing and returns `held` (the same key next time: a hold burns no generation).
  *
  * @internal
  */
@@ -105,15 +111,23 @@ export async function runCrank(ctx: AutomationContext, crank: Crank): Promise<Cr
                 intent: crank.intent,
                 signal: ctx.signal,
                 run: async ({ recordSent, signal }) => {
+                    // The spend guard, before anything is signed: a hold throws here, the effect
+                    // stays pending under this key (not failed) and the step is retried later.
+                    const spend = await guardCrankSpend(ctx, { key, action: crank.action, raffle: crank.raffle, build: () => crank.build() });
                     try {
-                        await ctx.sendAndConfirm(() => crank.build(), {
+                        const { signature } = await ctx.sendAndConfirm(spend.source, {
                             feePayer: ctx.cranker,
                             commitment: 'confirmed',
                             programAddress: ctx.programAddress,
                             abortSignal: signal,
-                            onSigned: ({ signature, lastValidBlockHeight }) => recordSent(signature, lastValidBlockHeight),
+                            onSigned: async ({ signature, lastValidBlockHeight }) => {
+                                await recordSent(signature, lastValidBlockHeight);
+                                spend.tracker.signed();
+                            },
                         });
+                        await spend.tracker.sent(signature);
                     } catch (e) {
+                        await spend.tracker.failed(isPreflightRejection(e));
                         // Never forwarded by the node: it cannot land, so the next try may send again.
                         if (isPreflightRejection(e)) await ctx.store.markEffectFailed({ key, error: `${PREFLIGHT_PREFIX}${errorText(e)}` });
                         throw e;
@@ -125,11 +139,14 @@ export async function runCrank(ctx: AutomationContext, crank: Crank): Promise<Cr
         ctx.events.emit('automation:done', { action: crank.action, raffle: crank.raffle, key, signature: result.signature, alreadyDone: result.alreadyDone });
         return { key, signature: result.signature, alreadyDone: result.alreadyDone };
     } catch (e) {
-        await audit(ctx, 'effect:error', key, { action: crank.action, raffle: crank.raffle, error: errorText(e) });
+        // A hold is in the audit log once (spend:held), not as an error on every retry.
+        const held = isSpendHeldError(e);
+        if (!held) await audit(ctx, 'effect:error', key, { action: crank.action, raffle: crank.raffle, error: errorText(e) });
         if (crank.isDone && (await crank.isDone().catch(() => false))) {
             ctx.events.emit('automation:done', { action: crank.action, raffle: crank.raffle, key, signature: null, alreadyDone: true });
             return { key, signature: null, alreadyDone: true };
         }
+        if (held) return { key, signature: null, alreadyDone: true, held: true };
         throw e;
     }
 }

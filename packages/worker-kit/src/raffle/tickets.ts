@@ -79,6 +79,7 @@ export function claimOf(raffle: Account<Raffle>, entry: Account<Entry>, now: Cha
         buyer: entry.data.buyer,
         tickets: entry.data.ticketCount,
         firstTicket: entry.data.firstTicket,
+        ticketsSold: raffle.data.ticketsSold,
         ticketPrice: raffle.data.ticketPrice,
         paymentMint: raffle.data.paymentMint,
         raffleCreatedAt: raffle.data.createdAt,
@@ -119,15 +120,18 @@ export async function issueEntryTickets(ctx: AutomationContext, tickets: TicketC
     // A raffle marked done had every owed ticket issued (a replayed event changes nothing).
     if ((await ctx.store.getEffect(`mrft-all:${raffle.address}`))?.status === 'confirmed') return 0;
     const items = await pendingItems(ctx, tickets, raffle, [entry], now, 1);
-    return issueItems(ctx, tickets, items, 1);
+    return (await issueItems(ctx, tickets, items, 1)).count;
 }
 
-/** Sends `items` in batches; throws the first failure after the rest were tried. */
-async function issueItems(ctx: AutomationContext, tickets: TicketContext, items: readonly IssueItem[], concurrency: number): Promise<number> {
-    if (items.length === 0) return 0;
-    const { issued, error } = await issueInBatches(ctx, tickets.issuer, items, concurrency);
+/**
+ * Sends `items` in batches; throws the first failure after the rest were tried. Chunks the spend
+ * guard holds are not a failure (`held`): they wait, like a step that cannot proceed yet.
+ */
+async function issueItems(ctx: AutomationContext, tickets: TicketContext, items: readonly IssueItem[], concurrency: number): Promise<{ count: number; held: boolean }> {
+    if (items.length === 0) return { count: 0, held: false };
+    const { issued, error, held } = await issueInBatches(ctx, tickets.issuer, items, concurrency);
     if (error !== null) throw error;
-    return issued.reduce((n, i) => n + i.chunk.to - i.chunk.from, 0);
+    return { count: issued.reduce((n, i) => n + i.chunk.to - i.chunk.from, 0), held: held !== null };
 }
 
 /**
@@ -186,8 +190,8 @@ export function issueRaffleTickets(ctx: AutomationContext, tickets: TicketContex
         if (raffle === null) return 0;
         const [entries, now] = await Promise.all([fetchEntries(ctx.rpc, raffle.address, { programAddress: ctx.programAddress }), readChainTime(ctx.rpc)]);
         const owed = entries.filter(e => e.data.raffle === raffle.address && owesTickets(raffle.data, e.data));
-        const issued = await issueItems(ctx, tickets, await pendingItems(ctx, tickets, raffle, owed, now, concurrency), concurrency);
-        if (raffle.data.status === RaffleStatus.Refunded) {
+        const { count: issued, held } = await issueItems(ctx, tickets, await pendingItems(ctx, tickets, raffle, owed, now, concurrency), concurrency);
+        if (raffle.data.status === RaffleStatus.Refunded && !held) {
             // Every entry is refunded and every owed ticket issued: later sweeps skip this raffle.
             await ctx.store.beginEffect({ key: doneKey, intent: { raffle: raffle.address, entries: owed.length } });
             await ctx.store.markEffectConfirmed({ key: doneKey });

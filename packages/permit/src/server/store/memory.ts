@@ -9,7 +9,8 @@ import type { Address } from '@solana/kit';
 
 import type { Permit } from '../../permit';
 import { invalidArgument } from '../errors';
-import { type NewOrganizer, type Organizer, type OrganizerPatch, checkNewOrganizer, checkOrganizerPatch } from '../organizer';
+import { MAX_NEXT_RAFFLE_ID, type NewOrganizer, type Organizer, type OrganizerPatch, checkNewOrganizer, checkOrganizerPatch } from '../organizer';
+import { resolvePruneOptions } from './retention';
 import type {
     ApiKeyRecord,
     AuditAction,
@@ -18,6 +19,7 @@ import type {
     NewAuditEntry,
     PermitRecord,
     PermitServerStore,
+    PruneOptions,
     PruneResult,
     ReservePermitResult,
     SessionRecord,
@@ -63,6 +65,27 @@ function clamp(limit: number): number {
     return Math.max(0, Math.min(Math.floor(limit), 1000));
 }
 
+/** Index of the last element whose key is below `before` (-1 if none); `list` ascends by key. */
+function lastIndexBelow<T>(list: readonly T[], key: (item: T) => number, before: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (key(list[mid]!) < before) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo - 1;
+}
+
+/** Removes the matching elements in place; returns how many. */
+function removeWhere<T>(list: T[], remove: (item: T) => boolean): number {
+    let kept = 0;
+    for (const item of list) if (!remove(item)) list[kept++] = item;
+    const removed = list.length - kept;
+    list.length = kept;
+    return removed;
+}
+
 /**
  * Creates an in-memory {@link PermitServerStore}. Every operation is atomic (JavaScript runs
  * one at a time), so it passes the same conformance suite as the SQL adapters.
@@ -86,6 +109,8 @@ export function createMemoryPermitStore(): PermitServerStore {
     const rateLimits = new Map<string, { count: number; expiresAt: number }>();
     const apiKeys = new Map<string, ApiKeyRecord>();
     const audit: AuditEntry[] = [];
+    let lastPermitSeq = 0;
+    let lastAuditId = 0;
     let closed = false;
 
     const open = (): void => {
@@ -122,8 +147,9 @@ export function createMemoryPermitStore(): PermitServerStore {
         async close() {
             closed = true;
         },
-        async prune(now: number): Promise<PruneResult> {
+        async prune(options: PruneOptions | number): Promise<PruneResult> {
             open();
+            const { now, permitsExpiredBy, auditBefore } = resolvePruneOptions(options);
             let n = 0;
             for (const [k, expiresAt] of nonces) if (expiresAt <= now && nonces.delete(k)) n++;
             let s = 0;
@@ -132,7 +158,14 @@ export function createMemoryPermitStore(): PermitServerStore {
             for (const [k, v] of idempotency) if (v.expiresAt <= now && idempotency.delete(k)) i++;
             let r = 0;
             for (const [k, v] of rateLimits) if (v.expiresAt <= now && rateLimits.delete(k)) r++;
-            return { nonces: n, sessions: s, idempotency: i, rateLimits: r };
+            let p = 0;
+            if (permitsExpiredBy !== null) {
+                const old = (permit: MutablePermit): boolean => permit.expiresAt <= permitsExpiredBy;
+                p = removeWhere(permits, old);
+                for (const [organizer, own] of permitsByOrganizer) if (removeWhere(own, old) > 0 && own.length === 0) permitsByOrganizer.delete(organizer);
+            }
+            const a = auditBefore === null ? 0 : removeWhere(audit, e => e.at <= auditBefore);
+            return { nonces: n, sessions: s, idempotency: i, rateLimits: r, permits: p, audit: a };
         },
 
         async createOrganizer(input: NewOrganizer, now: number) {
@@ -188,6 +221,7 @@ export function createMemoryPermitStore(): PermitServerStore {
             const organizer = organizers.get(address);
             if (organizer === undefined) return { ok: false, reason: 'ORGANIZER_UNKNOWN' };
             if (!organizer.active) return { ok: false, reason: 'ORGANIZER_INACTIVE' };
+            if (organizer.nextRaffleId > MAX_NEXT_RAFFLE_ID) return { ok: false, reason: 'RAFFLE_ID_EXHAUSTED' };
             if (maxActive !== null) {
                 const active = countActive(address, now);
                 if (active >= maxActive) return { ok: false, reason: 'ACTIVE_PERMIT_LIMIT', active };
@@ -196,7 +230,7 @@ export function createMemoryPermitStore(): PermitServerStore {
             const updated: Organizer = Object.freeze({ ...organizer, nextRaffleId: raffleId + 1n });
             organizers.set(address, updated);
             const record: MutablePermit = {
-                seq: permits.length + 1,
+                seq: ++lastPermitSeq,
                 organizer: address,
                 raffleId,
                 status: 'reserved',
@@ -241,10 +275,7 @@ export function createMemoryPermitStore(): PermitServerStore {
             const source = query.organizer === undefined ? permits : (permitsByOrganizer.get(query.organizer) ?? []);
             const before = query.before === undefined ? Infinity : Number(query.before);
             const out: PermitRecord[] = [];
-            for (let i = source.length - 1; i >= 0 && out.length < limit; i--) {
-                const p = source[i]!;
-                if (p.seq < before) out.push(snapshot(p));
-            }
+            for (let i = lastIndexBelow(source, p => p.seq, before); i >= 0 && out.length < limit; i--) out.push(snapshot(source[i]!));
             return out;
         },
 
@@ -334,7 +365,7 @@ export function createMemoryPermitStore(): PermitServerStore {
 
         async appendAudit(entry: NewAuditEntry) {
             open();
-            const stored: AuditEntry = Object.freeze({ ...entry, details: JSON.parse(JSON.stringify(entry.details)), id: String(audit.length + 1) });
+            const stored: AuditEntry = Object.freeze({ ...entry, details: JSON.parse(JSON.stringify(entry.details)), id: String(++lastAuditId) });
             audit.push(stored);
             return stored;
         },
@@ -343,7 +374,7 @@ export function createMemoryPermitStore(): PermitServerStore {
             const limit = clamp(query.limit);
             const before = query.before === undefined ? Infinity : Number(query.before);
             const out: AuditEntry[] = [];
-            for (let i = Math.min(audit.length, before - 1) - 1; i >= 0 && out.length < limit; i--) {
+            for (let i = lastIndexBelow(audit, e => Number(e.id), before); i >= 0 && out.length < limit; i--) {
                 const e = audit[i]!;
                 if (query.organizer !== undefined && e.organizer !== query.organizer) continue;
                 if (query.action !== undefined && e.action !== query.action) continue;

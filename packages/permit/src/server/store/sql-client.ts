@@ -40,6 +40,13 @@ export interface PgPoolClientLike extends SqlQueryable {
      * @param error - set when the connection is in an unknown state
      */
     release(error?: Error | boolean): void;
+    /**
+     * `pg` emits `'error'` on a checked-out connection that fails between queries (the
+     * server terminated it); the adapter listens while it holds the connection.
+     */
+    on?(event: 'error', listener: (error: Error) => void): unknown;
+    /** Removes a listener added with `on`. */
+    removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -56,6 +63,14 @@ export interface PgPoolLike extends SqlQueryable {
     connect(): Promise<PgPoolClientLike>;
     /** Closes every connection. */
     end(): Promise<void>;
+    /**
+     * `pg.Pool` emits `'error'` when an idle connection fails (the server restarted, failed
+     * over, timed it out or terminated it); without a listener Node ends the process. The
+     * adapter adds one (see `onError` of `createPostgresPermitStore`).
+     */
+    on?(event: 'error', listener: (error: Error) => void): unknown;
+    /** Removes a listener added with `on`. */
+    removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**

@@ -9,8 +9,17 @@ import type { Address } from '@solana/kit';
 
 import type { Permit } from '../../permit';
 import { invalidArgument } from '../errors';
-import { type NewOrganizer, type Organizer, type OrganizerPatch, type OrganizerTier, checkNewOrganizer, checkOrganizerPatch } from '../organizer';
+import {
+    MAX_NEXT_RAFFLE_ID,
+    type NewOrganizer,
+    type Organizer,
+    type OrganizerPatch,
+    type OrganizerTier,
+    checkNewOrganizer,
+    checkOrganizerPatch,
+} from '../organizer';
 import type { SqlQueryable } from './sql-client';
+import { pruneSqlStore } from './sql-prune';
 import { SQL_MIGRATIONS } from './sql/migrations';
 import type {
     ApiKeyRecord,
@@ -23,6 +32,7 @@ import type {
     PermitRecord,
     PermitRecordStatus,
     PermitServerStore,
+    PruneOptions,
     PruneResult,
     ReservePermitResult,
     SessionRecord,
@@ -182,6 +192,9 @@ function cursorOf(value: string | undefined): string | null {
     return value;
 }
 
+/** `next_raffle_id` at most this: one more id can be allocated (the counter stays a u64). */
+const LAST_ALLOCATABLE = MAX_NEXT_RAFFLE_ID.toString();
+
 const ORGANIZER_COLUMNS = `address, enterprise_id, tier, allowed_collections, active, next_raffle_id::text AS next_raffle_id, created_at, updated_at`;
 const PERMIT_COLUMNS = `seq::text AS seq, organizer, raffle_id::text AS raffle_id, status, created_at, expires_at, signer, permit`;
 
@@ -212,19 +225,7 @@ export function createSqlPermitStore(driver: SqlDriver, options: SqlStoreOptions
         async close() {
             await driver.close();
         },
-        async prune(now: number): Promise<PruneResult> {
-            const at = new Date(now);
-            const count = async (table: string): Promise<number> => {
-                const rows = await q(`WITH d AS (DELETE FROM ${t(table)} WHERE expires_at <= $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [at]);
-                return Number(rows[0]!.n);
-            };
-            return {
-                nonces: await count('sign_in_nonces'),
-                sessions: await count('sessions'),
-                idempotency: await count('idempotency'),
-                rateLimits: await count('rate_limits'),
-            };
-        },
+        prune: (options: PruneOptions | number): Promise<PruneResult> => pruneSqlStore(q, t, options),
 
         async createOrganizer(input: NewOrganizer, now: number) {
             const o = checkNewOrganizer(input);
@@ -278,7 +279,7 @@ export function createSqlPermitStore(driver: SqlDriver, options: SqlStoreOptions
                 const rows = await q(
                     `WITH o AS (
                         UPDATE ${t('organizers')} SET next_raffle_id = next_raffle_id + 1
-                        WHERE address = $1 AND active
+                        WHERE address = $1 AND active AND next_raffle_id <= ${LAST_ALLOCATABLE}
                         RETURNING ${ORGANIZER_COLUMNS.replace('next_raffle_id::text', '(next_raffle_id - 1)::text')}
                      ), p AS (
                         INSERT INTO ${t('permits')} (organizer, raffle_id, status, created_at, expires_at)
@@ -291,12 +292,16 @@ export function createSqlPermitStore(driver: SqlDriver, options: SqlStoreOptions
                     return { ok: true, raffleId: locked.nextRaffleId, organizer: { ...locked, nextRaffleId: locked.nextRaffleId + 1n } };
                 }
                 const existing = await store.getOrganizer(organizer);
-                return { ok: false, reason: existing === undefined ? 'ORGANIZER_UNKNOWN' : 'ORGANIZER_INACTIVE' };
+                if (existing === undefined) return { ok: false, reason: 'ORGANIZER_UNKNOWN' };
+                return { ok: false, reason: existing.active ? 'RAFFLE_ID_EXHAUSTED' : 'ORGANIZER_INACTIVE' };
             }
             return driver.transaction(async tx => {
-                const rows = (await tx.query(`SELECT active FROM ${t('organizers')} WHERE address = $1 FOR UPDATE`, [organizer])) as Row[];
+                const rows = (await tx.query(`SELECT active, next_raffle_id <= ${LAST_ALLOCATABLE} AS has_room FROM ${t('organizers')} WHERE address = $1 FOR UPDATE`, [
+                    organizer,
+                ])) as Row[];
                 if (rows[0] === undefined) return { ok: false, reason: 'ORGANIZER_UNKNOWN' } as const;
                 if (rows[0].active !== true) return { ok: false, reason: 'ORGANIZER_INACTIVE' } as const;
+                if (rows[0].has_room !== true) return { ok: false, reason: 'RAFFLE_ID_EXHAUSTED' } as const;
                 // The row lock serializes this organizer's reservations: the count sees every
                 // permit committed by the previous holder.
                 const counted = (await tx.query(
@@ -340,9 +345,11 @@ export function createSqlPermitStore(driver: SqlDriver, options: SqlStoreOptions
         },
         async listPermits(query) {
             const rows = await q(
-                `SELECT ${PERMIT_COLUMNS} FROM ${t('permits')}
-                 WHERE ($1::text IS NULL OR organizer = $1) AND ($2::bigint IS NULL OR seq < $2::bigint)
-                 ORDER BY seq DESC LIMIT $3`,
+                // Sort on the bigint column (p.seq), not on the text copy the SELECT list names
+                // `seq`: in ORDER BY an output name wins, and '9' > '10' as text.
+                `SELECT ${PERMIT_COLUMNS} FROM ${t('permits')} AS p
+                 WHERE ($1::text IS NULL OR p.organizer = $1) AND ($2::bigint IS NULL OR p.seq < $2::bigint)
+                 ORDER BY p.seq DESC LIMIT $3`,
                 [query.organizer ?? null, cursorOf(query.before), limitOf(query.limit)],
             );
             return rows.map(toPermitRecord);
@@ -469,10 +476,11 @@ export function createSqlPermitStore(driver: SqlDriver, options: SqlStoreOptions
         },
         async listAudit(query) {
             const rows = await q(
-                `SELECT id::text AS id, at, actor, action, organizer, reason, details FROM ${t('audit')}
-                 WHERE ($1::text IS NULL OR organizer = $1) AND ($2::text IS NULL OR action = $2)
-                   AND ($3::bigint IS NULL OR id < $3::bigint)
-                 ORDER BY id DESC LIMIT $4`,
+                // Sorted on the bigint column (a.id), like the cursor: see listPermits.
+                `SELECT a.id::text AS id, at, actor, action, organizer, reason, details FROM ${t('audit')} AS a
+                 WHERE ($1::text IS NULL OR a.organizer = $1) AND ($2::text IS NULL OR a.action = $2)
+                   AND ($3::bigint IS NULL OR a.id < $3::bigint)
+                 ORDER BY a.id DESC LIMIT $4`,
                 [query.organizer ?? null, query.action ?? null, cursorOf(query.before), limitOf(query.limit)],
             );
             return rows.map(toAudit);

@@ -100,7 +100,7 @@ export interface PermitRecord {
  */
 export type ReservePermitResult =
     | { readonly ok: true; readonly raffleId: bigint; readonly organizer: Organizer }
-    | { readonly ok: false; readonly reason: 'ORGANIZER_UNKNOWN' | 'ORGANIZER_INACTIVE' }
+    | { readonly ok: false; readonly reason: 'ORGANIZER_UNKNOWN' | 'ORGANIZER_INACTIVE' | 'RAFFLE_ID_EXHAUSTED' }
     | { readonly ok: false; readonly reason: 'ACTIVE_PERMIT_LIMIT'; readonly active: number };
 
 /**
@@ -113,10 +113,11 @@ export type ReservePermitResult =
  */
 export interface PermitLedger {
     /**
-     * Atomically, for one organizer: checks it exists and is active, checks that fewer than
-     * `maxActive` of its permits are unexpired (reserved or issued), allocates its next raffle
-     * id (`next_raffle_id + 1`) and records a `reserved` permit. Two calls never get the same
-     * id, across replicas.
+     * Atomically, for one organizer: checks it exists and is active, checks that its counter
+     * has room (`RAFFLE_ID_EXHAUSTED` once `nextRaffleId` is `2^64 - 1`: the counter itself
+     * stays a u64), checks that fewer than `maxActive` of its permits are unexpired (reserved
+     * or issued), allocates its next raffle id (`next_raffle_id + 1`) and records a `reserved`
+     * permit. Two calls never get the same id, across replicas.
      *
      * @param input - organizer, clock, the permit's expiry (unix ms), limit (`null`: none)
      * @returns the raffle id and the organizer as locked, or the refusal
@@ -448,11 +449,11 @@ export interface AuditStore {
 }
 
 /**
- * How many expired rows {@link PermitServerStore.prune} removed.
+ * How many rows {@link PermitServerStore.prune} removed.
  *
  * @example
  * ```ts
- * const { sessions } = await store.prune(Date.now());
+ * const { sessions, audit } = await store.prune({ now: Date.now() });
  * ```
  */
 export interface PruneResult {
@@ -464,6 +465,37 @@ export interface PruneResult {
     readonly idempotency: number;
     /** Expired rate-limit windows. */
     readonly rateLimits: number;
+    /** Permits (any status) whose expiry is older than the permit retention. */
+    readonly permits: number;
+    /** Audit entries older than the audit retention. */
+    readonly audit: number;
+}
+
+/**
+ * What {@link PermitServerStore.prune} deletes besides expired nonces, sessions, idempotency
+ * records and rate-limit windows (always deleted). A retention of `0` keeps those rows
+ * forever.
+ *
+ * @example
+ * ```ts
+ * await store.prune({ now: Date.now(), permitRetentionMs: 30 * 86_400_000, auditRetentionMs: 0 }); // audit kept forever
+ * ```
+ */
+export interface PruneOptions {
+    /** Unix ms. */
+    readonly now: number;
+    /**
+     * How long a permit is kept after it expired, ms: a permit whose `expiresAt` is at or
+     * before `now - permitRetentionMs` is deleted (its raffle id is never reused). Default
+     * 30 days (`DEFAULT_PERMIT_RETENTION_MS`); `0` keeps permits forever.
+     */
+    readonly permitRetentionMs?: number;
+    /**
+     * How long audit entries are kept, ms: an entry whose `at` is at or before
+     * `now - auditRetentionMs` is deleted. Default 90 days (`DEFAULT_AUDIT_RETENTION_MS`);
+     * `0` keeps the audit log forever.
+     */
+    readonly auditRetentionMs?: number;
 }
 
 /**
@@ -495,13 +527,19 @@ export interface PermitServerStore
     /** Throws when the store cannot be reached (health checks). */
     ping(): Promise<void>;
     /**
-     * Deletes expired nonces, sessions, idempotency records and rate-limit windows. Permits and
-     * audit entries are kept. Call it periodically (e.g. every minute).
+     * Applies the retention policy: deletes expired nonces, sessions, idempotency records and
+     * rate-limit windows, permits that expired more than `permitRetentionMs` ago and audit
+     * entries older than `auditRetentionMs` (see {@link PruneOptions} for the defaults). Call
+     * it periodically (e.g. every minute). A large backlog is deleted in bounded batches over
+     * several calls.
      *
-     * @param now - unix ms
+     * A plain number (the form before retention existed) is `now` with permits and audit
+     * entries kept forever.
+     *
+     * @param options - the clock and the retention periods, or `now` (unix ms)
      * @returns counts of removed rows
      */
-    prune(now: number): Promise<PruneResult>;
+    prune(options: PruneOptions | number): Promise<PruneResult>;
     /** Closes what the adapter owns (a pool or database it created). */
     close(): Promise<void>;
 }

@@ -19,7 +19,7 @@ import type { JsonValue } from '../../store/types';
  * ```ts
  * const claim: RefundTicketClaim = {
  *     programAddress, raffle, raffleId: 7n, entry, entryIndex: 3, buyer, tickets: 2,
- *     firstTicket: 10, ticketPrice: 5_000_000n, paymentMint, raffleCreatedAt: 1_700_000_000n, refundDate: 1_700_086_400n,
+ *     firstTicket: 10, ticketsSold: 40, ticketPrice: 5_000_000n, paymentMint, raffleCreatedAt: 1_700_000_000n, refundDate: 1_700_086_400n,
  * };
  * ```
  */
@@ -40,6 +40,11 @@ export interface RefundTicketClaim {
     readonly tickets: number;
     /** The entry's first ticket number in the raffle (ticket slot `i` is ticket `firstTicket + i`). */
     readonly firstTicket: number;
+    /**
+     * The raffle's tickets sold (set by the automations from the raffle account): the spend guard
+     * holds an issuance of a ticket number at or past it, or of a claim of more tickets.
+     */
+    readonly ticketsSold?: number;
     /** The price of one ticket in the raffle's payment mint (base units): the value a refund ticket stands for. */
     readonly ticketPrice: bigint;
     /** The raffle's payment mint. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Permit } from '../../../permit';
 import type { PermitServerStore } from '../../../server/store/types';
 import { ENTERPRISE_ID, randomAddress } from './fixtures';
+import { describeRetentionAndPagingConformance } from './store-conformance-retention';
 
 export type StoreFactory = () => Promise<PermitServerStore>;
 
@@ -404,11 +405,14 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
                 await store.beginIdempotent({ scope: 's', key: 'k', requestHash: 'h', now: T0, expiresAt: T0 + 10, lockedUntil: T0 + 5 });
                 await store.hitRateLimit('b', T0, T0 + 10);
                 await store.hitRateLimit('b', T0 + 10, T0 + 20_000);
-                expect(await store.prune(T0 + 100)).toEqual({ nonces: 1, sessions: 1, idempotency: 1, rateLimits: 1 });
+                // A plain number: nothing but the expired short-lived rows (permits and audit kept).
+                expect(await store.prune(T0 + 100)).toEqual({ nonces: 1, sessions: 1, idempotency: 1, rateLimits: 1, permits: 0, audit: 0 });
                 expect(await store.consumeSignInNonce('noncenew12345678', T0 + 100)).toBe(true);
                 expect(await store.hitRateLimit('b', T0 + 10, T0 + 20_000)).toBe(2);
             }),
         );
+
+        describeRetentionAndPagingConformance(withStore);
 
         it(
             'answers ping',
