@@ -192,7 +192,7 @@ export interface WorkerServiceContext {
 /**
  * Something that runs alongside the worker on every replica (a scheduler, a reconciliation
  * loop, an HTTP endpoint): started by `worker.start()` once jobs run, stopped by `worker.stop()`
- * first, before the job drain, and awaited.
+ * after the job drain (in-flight jobs may still use it), in reverse order, and awaited.
  *
  * @example
  * ```ts
@@ -620,6 +620,10 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                     return;
                 }
                 state = 'stopping';
+                // Intake stops (no job claimed, ingestion ends) while in-flight jobs finish with
+                // the services they use still running, up to the drain timeout; then the services stop.
+                stopController.abort();
+                const { abandoned } = runner ? await runner.stop() : { abandoned: 0 };
                 for (const service of startedServices.splice(0).reverse()) {
                     try {
                         await service.stop();
@@ -627,9 +631,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                         emitSafely(events, 'worker:error', { scope: `service:${service.name}`, error: asError(e) });
                     }
                 }
-                stopController.abort();
                 await election;
-                const { abandoned } = runner ? await runner.stop() : { abandoned: 0 };
                 state = 'stopped';
                 emitSafely(events, 'worker:stopped', { owner, abandonedJobs: abandoned });
             })();

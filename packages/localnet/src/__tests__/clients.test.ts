@@ -60,14 +60,17 @@ describe('@solana/kit', () => {
             const signed = await signTransactionMessageWithSigners(message);
             const signature = getSignatureFromTransaction(signed);
             assertIsTransactionWithBlockhashLifetime(signed);
-            await sendAndConfirm(signed, { commitment: 'confirmed' });
-            expect((await rpc.getBalance(destination, { commitment: 'confirmed' }).send()).value).toBe(1_000_000_000n);
-            await waitFor(() => (seen.includes(signature) ? true : undefined), 5000);
+            // Iterated from the moment it exists: kit's iterables drop notifications that arrive
+            // before iteration starts (on a busy machine finality comes before the next line).
             const final = await rpcSubscriptions.signatureNotifications(signature as Signature, { commitment: 'finalized' }).subscribe({ abortSignal: abort.signal });
-            const first = await (async () => {
+            const firstFinal = (async () => {
                 for await (const n of final) return n;
                 return undefined;
             })();
+            await sendAndConfirm(signed, { commitment: 'confirmed' });
+            expect((await rpc.getBalance(destination, { commitment: 'confirmed' }).send()).value).toBe(1_000_000_000n);
+            await waitFor(() => (seen.includes(signature) ? true : undefined), 5000);
+            const first = await firstFinal;
             expect(first?.value.err).toBeNull();
             const tx = await rpc.getTransaction(signature as Signature, { maxSupportedTransactionVersion: 0, encoding: 'json' }).send();
             expect(tx?.meta?.fee).toBe(5000n);

@@ -122,7 +122,7 @@ export interface Ingestion {
     /** One backfill pass; returns the number of signatures processed. */
     backfillOnce(fence: FenceToken | null, signal?: AbortSignal): Promise<number>;
     /** One finality pass; returns the number of events that changed. */
-    trackFinalityOnce(): Promise<number>;
+    trackFinalityOnce(signal?: AbortSignal): Promise<number>;
     /** The state for status reports. */
     state(): IngestionState;
     /**
@@ -389,7 +389,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         return backfilling;
     }
 
-    async function trackFinalityOnce(): Promise<number> {
+    async function trackFinalityOnce(signal?: AbortSignal): Promise<number> {
         const open = await ctx.store.listEvents({ commitments: ['seen', 'confirmed'], limit: 1000 });
         if (open.length === 0) return 0;
         const bySignature = new Map<string, typeof open>();
@@ -398,10 +398,10 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         const slot = BigInt(await ctx.rpc.getSlot({ commitment: 'confirmed' }).send());
         seeSlot(slot);
         let changed = 0;
-        for (let i = 0; i < signatures.length; i += 256) {
+        for (let i = 0; i < signatures.length && !signal?.aborted; i += 256) {
             const chunk = signatures.slice(i, i + 256);
-            const { value } = await ctx.rpc.getSignatureStatuses(chunk as Signature[], { searchTransactionHistory: true }).send();
-            for (let j = 0; j < chunk.length; j++) {
+            const { value } = await ctx.rpc.getSignatureStatuses(chunk as Signature[], { searchTransactionHistory: true }).send(signal ? { abortSignal: signal } : undefined);
+            for (let j = 0; j < chunk.length && !signal?.aborted; j++) {
                 const status = value[j] ?? null;
                 const events = bySignature.get(chunk[j]!)!;
                 let target: 'finalized' | 'retracted' | null = null;
@@ -497,7 +497,7 @@ export function createIngestion(ctx: IngestionContext): Ingestion {
         while (!signal.aborted) {
             const progressBefore = finalityProgress;
             try {
-                await trackFinalityOnce();
+                await trackFinalityOnce(signal);
                 failures = 0;
                 await sleep(finalityIntervalMs, signal);
             } catch (e) {

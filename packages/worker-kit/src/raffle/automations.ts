@@ -12,6 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { RaffleStatus, RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS, sendAndConfirmRaffleTransactionFactory } from '@raffle/client';
 import { type Address, isAddress, type RpcSubscriptions, type SignatureNotificationsApi, type SlotNotificationsApi, type TransactionSigner } from '@solana/kit';
 import EventEmitter from 'eventemitter3';
+import pRetry from 'p-retry';
 
 import type { EventMapOf } from '../ingestion/decoder';
 import { workerConfigInvalid, workerStateInvalid } from '../runtime/errors';
@@ -357,7 +358,8 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
                 signal: controller.signal,
             };
             let tickets: TicketContext | null = null;
-            if (issuer !== null) tickets = { issuer, birth: await loadStoreBirth(ctx, await readChainTime(options.rpc)) };
+            // A node that drops one request at start (a busy machine, a restart) must not fail the start.
+            if (issuer !== null) tickets = { issuer, birth: await pRetry(async () => loadStoreBirth(ctx, await readChainTime(options.rpc)), { retries: 6, minTimeout: 200, maxTimeout: 3_000 }) };
             await spendGuard?.start({ store: context.store, actor: context.owner });
             deps = { ctx, plan, draw, tickets, concurrency };
             paused = await loadPaused(context.store, pauseSubject);

@@ -98,4 +98,26 @@ describe('durable tasks', () => {
         await worker.start();
         expect(invalid(() => worker.task('late', async () => undefined))).toBe('other');
     });
+
+    it('stop drains in-flight tasks while the services they use still run, then stops the services', async () => {
+        const { worker } = makeWorker();
+        const order: string[] = [];
+        let serviceUp = false;
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>(resolve => (release = resolve));
+        worker.attach({ name: 'dependency', start: () => void (serviceUp = true), stop: () => void ((serviceUp = false), order.push('service stopped')) });
+        let started = false;
+        worker.task('slow', async () => {
+            started = true;
+            await gate;
+            order.push(serviceUp ? 'task finished with the service up' : 'task finished without the service');
+        });
+        await worker.start();
+        await worker.enqueueTask('slow', { id: '1', payload: null });
+        await until(() => started);
+        const stopping = worker.stop();
+        setTimeout(release, 50);
+        await stopping;
+        expect(order).toEqual(['task finished with the service up', 'service stopped']);
+    });
 });
