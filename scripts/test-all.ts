@@ -27,7 +27,10 @@ const steps: Step[] = [
     },
     { name: 'build every package', command: ['pnpm', 'build'] },
     { name: 'typecheck', command: ['pnpm', 'typecheck'] },
-    { name: 'package exports (publint, attw)', command: ['pnpm', 'check:packages'] },
+    { name: 'package exports and npm pages (publint, attw, README, LICENSE, metadata)', command: ['pnpm', 'check:packages'] },
+    // Both install the packed tarballs with npm (dependencies from the npm registry).
+    { name: 'browser bundle size (npm install of the tarballs, esbuild)', command: ['pnpm', 'check:size'] },
+    { name: 'consumer types in every module mode, README examples run', command: ['pnpm', 'check:consumer'] },
     { name: 'API docs complete (typedoc)', command: ['pnpm', 'docs:check'] },
     {
         name: 'tests (vitest)',

@@ -47,6 +47,7 @@ export {
     type TransactionRecord,
 } from './svm/ledger';
 export { TypedEmitter } from './svm/emitter';
+export { MAX_WARP_SLOT, MAX_WARP_UNIX_TIMESTAMP } from './svm/time-limits';
 export { type UiTokenAmount } from './svm/token';
 export { type AddressTableLookupView, type CompiledInstructionView, type ParsedWireTransaction } from './svm/wire';
 export { type AccountWriter } from './fixtures/accounts';

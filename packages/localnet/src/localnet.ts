@@ -31,6 +31,7 @@ import type { RpcContext } from './rpc/context';
 import { JsonRpcDispatcher } from './rpc/dispatcher';
 import { RpcHttpServer } from './rpc/http-server';
 import { accountMethods } from './rpc/methods/accounts';
+import { blockMethods } from './rpc/methods/blocks';
 import { clusterMethods } from './rpc/methods/cluster';
 import { createControlMethods } from './rpc/methods/control';
 import { tokenMethods } from './rpc/methods/tokens';
@@ -170,6 +171,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
         ledger,
         genesisHash,
         identity: identity.address,
+        genesisBlock: ledger.blocks[0]!,
         isUnhealthy: () => faults.config.unhealthy,
         async requestAirdrop(to: Address, amount: bigint): Promise<SendOutcome> {
             const message = pipe(
@@ -217,6 +219,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
         ...accountMethods,
         ...tokenMethods,
         ...transactionMethods,
+        ...blockMethods,
         ...(options.controlMethods === false ? {} : createControlMethods(control, fixtures)),
     };
     const dispatcher = new JsonRpcDispatcher(methods, ctx, (method, e) => onError(new Error(`${method} failed`, { cause: e })));

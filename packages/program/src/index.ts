@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 import type { Address } from '@solana/kit';
 
-import idlJson from '../idl/rwa_raffle.json';
+import idlFile from '../idl/rwa_raffle.json';
+
+// Through a const, the published .d.ts spells the IDL's type out instead of inlining the JSON
+// file as `var` declarations (invalid in a .d.ts: consumers with `skipLibCheck: false` fail).
+const idlJson = idlFile;
 
 /**
  * The shape of the bundled IDL (Anchor 0.30+ JSON), as TypeScript infers it from the file.

@@ -11,7 +11,7 @@
 
 export * from './store/types';
 export { createMemoryWorkerStore, type MemoryWorkerStoreOptions } from './store/memory';
-export { createPgliteWorkerStore, type PgliteWorkerStoreOptions } from './store/pglite';
+export { createPgliteWorkerStore, type PgliteWorkerDatabase, type PgliteWorkerStoreOptions } from './store/pglite';
 export { createPostgresWorkerStore, type PostgresWorkerStore, type PostgresWorkerStoreOptions } from './store/postgres/index';
 export { MIGRATIONS, type Migration } from './store/postgres/migrations.generated';
 export { createRedisWorkerStore, type RedisWorkerStore, type RedisWorkerStoreOptions } from './store/redis/index';

@@ -192,7 +192,8 @@ export interface WorkerServiceContext {
 /**
  * Something that runs alongside the worker on every replica (a scheduler, a reconciliation
  * loop, an HTTP endpoint): started by `worker.start()` once jobs run, stopped by `worker.stop()`
- * after the job drain (in-flight jobs may still use it), in reverse order, and awaited.
+ * once intake has stopped (no job is claimed any more), in reverse order, while in-flight jobs
+ * drain, and awaited.
  *
  * @example
  * ```ts
@@ -620,10 +621,11 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                     return;
                 }
                 state = 'stopping';
-                // Intake stops (no job claimed, ingestion ends) while in-flight jobs finish with
-                // the services they use still running, up to the drain timeout; then the services stop.
+                // Intake stops first (no job is claimed any more, ingestion ends), then the
+                // services stop while in-flight jobs drain: a job that fails because a service it
+                // used stopped is handed back, its attempt not spent.
                 stopController.abort();
-                const { abandoned } = runner ? await runner.stop() : { abandoned: 0 };
+                const draining = runner ? runner.stop() : Promise.resolve({ abandoned: 0 });
                 for (const service of startedServices.splice(0).reverse()) {
                     try {
                         await service.stop();
@@ -631,6 +633,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                         emitSafely(events, 'worker:error', { scope: `service:${service.name}`, error: asError(e) });
                     }
                 }
+                const { abandoned } = await draining;
                 await election;
                 state = 'stopped';
                 emitSafely(events, 'worker:stopped', { owner, abandonedJobs: abandoned });

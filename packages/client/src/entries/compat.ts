@@ -1,8 +1,10 @@
 /**
  * `@raffle/client/compat`: hand transactions built with `@raffle/client` to code written for
  * `@solana/web3.js` 1.x, such as the wallet adapters' `signTransaction`, and take their
- * results back. Requires `@solana/web3.js` 1.x in your app (install it next to
- * `@raffle/client`); the main entry never loads it.
+ * results back. Requires `@solana/web3.js` 1.x in your app (an optional peer dependency:
+ * install it next to `@raffle/client`); the main entry never loads it. The conversions are
+ * written against `@solana/kit` itself, so this entry adds no second copy of kit's packages
+ * to an app (`@solana/compat` pins an older kit).
  *
  * @example
  * ```ts
@@ -11,20 +13,23 @@
  *
  * @packageDocumentation
  */
-import { fromVersionedTransaction } from '@solana/compat';
 import {
+    AccountRole,
+    type AccountMeta,
+    type Address,
+    address,
     compileTransaction,
+    getTransactionDecoder,
     getTransactionEncoder,
+    type Instruction,
     type Transaction,
     type TransactionMessage,
     type TransactionMessageWithFeePayer,
     type TransactionMessageWithLifetime,
 } from '@solana/kit';
-import { VersionedTransaction } from '@solana/web3.js';
+import { type PublicKey, type TransactionInstruction, VersionedTransaction } from '@solana/web3.js';
 
 import { inputInvalid } from '../errors/client-errors';
-
-export { fromLegacyPublicKey, fromLegacyTransactionInstruction, fromVersionedTransaction } from '@solana/compat';
 
 /**
  * A kit transaction message ready to compile: fee payer and lifetime set.
@@ -79,8 +84,33 @@ export function toVersionedTransaction(transaction: CompilableRaffleTransactionM
 
 /**
  * Converts a signed web3.js `VersionedTransaction` (e.g. returned by a wallet adapter's
- * `signTransaction`) back into a kit `Transaction`, to send with kit. The same as
- * `@solana/compat`'s `fromVersionedTransaction`, re-exported under a raffle-client name.
+ * `signTransaction`) back into a kit `Transaction`, to send with kit: the same bytes, each
+ * signature keyed by its signer's address (`null` where a signer has not signed yet).
+ *
+ * @param transaction - the web3.js transaction
+ * @returns the kit transaction, signatures included
+ * @throws `RAFFLE_ERROR__INVALID_ARGUMENT` when it is not a versioned transaction, or when
+ * its signature count differs from the number of signers its message requires
+ * @example
+ * ```ts
+ * const signed = await wallet.signTransaction(toVersionedTransaction(message));
+ * const wire = getBase64EncodedWireTransaction(fromVersionedTransaction(signed));
+ * ```
+ */
+export function fromVersionedTransaction(transaction: VersionedTransaction): Transaction {
+    if (typeof transaction !== 'object' || transaction === null || typeof transaction.serialize !== 'function' || !transaction.message) {
+        throw inputInvalid('transaction', 'must be a @solana/web3.js VersionedTransaction');
+    }
+    const required = transaction.message.header.numRequiredSignatures;
+    if (transaction.signatures.length !== required) {
+        throw inputInvalid('transaction', `has ${transaction.signatures.length} signatures; its message requires ${required}`);
+    }
+    return getTransactionDecoder().decode(transaction.serialize());
+}
+
+/**
+ * Converts a signed web3.js `VersionedTransaction` back into a kit `Transaction`: the same as
+ * {@link fromVersionedTransaction}, under the name the wallet-adapter guide uses.
  *
  * @param transaction - the web3.js transaction
  * @returns the kit transaction, signatures included
@@ -91,5 +121,54 @@ export function toVersionedTransaction(transaction: CompilableRaffleTransactionM
  * ```
  */
 export function fromWalletTransaction(transaction: VersionedTransaction): Transaction {
-    return fromVersionedTransaction(transaction) as unknown as Transaction;
+    return fromVersionedTransaction(transaction);
+}
+
+/**
+ * Converts a web3.js `PublicKey` into a kit `Address`.
+ *
+ * @param publicKey - the web3.js public key
+ * @returns its base58 address
+ * @example
+ * ```ts
+ * const owner = fromLegacyPublicKey(wallet.publicKey);
+ * ```
+ */
+export function fromLegacyPublicKey<TAddress extends string = string>(publicKey: PublicKey): Address<TAddress> {
+    if (typeof publicKey !== 'object' || publicKey === null || typeof publicKey.toBase58 !== 'function') {
+        throw inputInvalid('publicKey', 'must be a @solana/web3.js PublicKey');
+    }
+    return address(publicKey.toBase58()) as Address<TAddress>;
+}
+
+function legacyRole(isSigner: boolean, isWritable: boolean): AccountRole {
+    if (isSigner) return isWritable ? AccountRole.WRITABLE_SIGNER : AccountRole.READONLY_SIGNER;
+    return isWritable ? AccountRole.WRITABLE : AccountRole.READONLY;
+}
+
+/**
+ * Converts a web3.js `TransactionInstruction` (e.g. from a library still on web3.js 1.x) into
+ * a kit `Instruction`, to add to a message built with `@raffle/client`.
+ *
+ * @param instruction - the web3.js instruction
+ * @returns the kit instruction: program, accounts with their roles, data
+ * @example
+ * ```ts
+ * const memo = fromLegacyTransactionInstruction(legacyMemoInstruction);
+ * const message = appendTransactionMessageInstruction(memo, await joinWithTokenTx({ rpc, buyer, raffle, ticketCount: 1 }));
+ * ```
+ */
+export function fromLegacyTransactionInstruction(instruction: TransactionInstruction): Instruction {
+    if (typeof instruction !== 'object' || instruction === null || !Array.isArray(instruction.keys)) {
+        throw inputInvalid('instruction', 'must be a @solana/web3.js TransactionInstruction');
+    }
+    const accounts: AccountMeta[] = instruction.keys.map(meta =>
+        Object.freeze({ address: fromLegacyPublicKey(meta.pubkey), role: legacyRole(meta.isSigner, meta.isWritable) }),
+    );
+    const data = instruction.data?.byteLength > 0 ? Uint8Array.from(instruction.data) : undefined;
+    return Object.freeze({
+        programAddress: fromLegacyPublicKey(instruction.programId),
+        ...(accounts.length > 0 ? { accounts: Object.freeze(accounts) } : {}),
+        ...(data ? { data } : {}),
+    });
 }

@@ -69,7 +69,7 @@ describe('account and token methods', () => {
         const b58 = await rpcOk(url, 'getAccountInfo', [f.mints.MOGA.address, { encoding: 'base58', dataSlice: { offset: 44, length: 1 } }]);
         expect(b58.value.data).toEqual([getBase58Decoder().decode(Uint8Array.of(6)), 'base58']);
         const tooBig = await rpc(url, 'getAccountInfo', [f.configAddress, { encoding: 'base58' }]);
-        expect(tooBig.error?.code).toBe(-32602);
+        expect(tooBig.error).toEqual({ code: -32600, message: "Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding." });
         expect((await rpcOk(url, 'getAccountInfo', [stranger])).value).toBeNull();
         const multiple = await rpcOk(url, 'getMultipleAccounts', [[f.configAddress, stranger], { encoding: 'base64' }]);
         expect(multiple.value[0].owner).toBe(f.programAddress);

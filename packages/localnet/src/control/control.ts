@@ -95,6 +95,9 @@ export interface LocalnetStatus {
 }
 
 const MAX_SNAPSHOTS = 64;
+const U64_MAX = 18_446_744_073_709_551_615n;
+/** Slots produced between two yields to the event loop by {@link LocalnetControl.advanceSlotsYielding}. */
+const SLOTS_PER_TURN = 250;
 
 /**
  * Control operations on a running cluster (returned as `control` by `startLocalnet`).
@@ -145,7 +148,25 @@ export class LocalnetControl {
     }
 
     /**
-     * Jumps to a future slot.
+     * Produces empty blocks like {@link LocalnetControl.advanceSlots}, a few hundred at a time,
+     * letting the event loop serve other clients in between (what `localnet_advanceSlots` does).
+     *
+     * @param count - number of slots, at most 100,000
+     * @returns the new processed slot
+     */
+    async advanceSlotsYielding(count = 1): Promise<bigint> {
+        if (!Number.isInteger(count) || count < 1 || count > 100_000) throw invalidArgument('count', 'must be an integer in [1, 100000]');
+        for (let done = 0; done < count; ) {
+            const n = Math.min(SLOTS_PER_TURN, count - done);
+            this.host.ledger.advanceSlots(n);
+            done += n;
+            if (done < count) await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        return this.host.ledger.slot('processed');
+    }
+
+    /**
+     * Jumps to a future slot (at most `MAX_WARP_SLOT`, 2^52).
      *
      * @param slot - the new tip slot
      */
@@ -154,7 +175,8 @@ export class LocalnetControl {
     }
 
     /**
-     * Moves the clock sysvar forward (and keeps it ticking from there).
+     * Moves the clock sysvar forward (and keeps it ticking from there), at most to
+     * `MAX_WARP_UNIX_TIMESTAMP` (the last second a JavaScript `Date` holds).
      *
      * @param unixTimestamp - seconds since the epoch
      */
@@ -199,6 +221,7 @@ export class LocalnetControl {
         if (amount <= 0n) throw invalidArgument('lamports', 'must be positive');
         const current = this.host.ledger.getAccount(address);
         const balance = BigInt(current?.lamports ?? 0n) + amount;
+        if (balance > U64_MAX) throw invalidArgument('lamports', `the balance of ${address} would overflow u64`);
         this.host.ledger.setAccount(
             current
                 ? { ...current, lamports: lamports(balance) }
@@ -224,6 +247,7 @@ export class LocalnetControl {
         const existing = ledger.getAccount(ata);
         const state = existing ? parseTokenAccount(existing.programAddress, existing.data) : null;
         const amount = (state?.amount ?? 0n) + input.amount;
+        if (amount > U64_MAX || mint.supply + input.amount > U64_MAX) throw invalidArgument('amount', 'the token balance or the supply would overflow u64');
         if (existing && !state) throw invalidArgument('owner', `the associated token account ${ata} exists but is not a token account`);
         if (existing && state) {
             const data = new Uint8Array(existing.data);

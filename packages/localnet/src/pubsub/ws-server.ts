@@ -25,6 +25,9 @@ export interface PubSubServerOptions {
     readonly refuse?: () => boolean;
 }
 
+/** How long after a subscription id a notification that is due at once is sent. */
+const FIRST_NOTIFICATION_DELAY_MS = 20;
+
 /**
  * The websocket endpoint of the cluster.
  *
@@ -39,6 +42,7 @@ export class PubSubServer {
     private readonly http: Server;
     private readonly wss: WebSocketServer;
     private readonly sockets = new Map<WebSocket, SubscriptionSink>();
+    private readonly timers = new Set<NodeJS.Timeout>();
     private boundPort = 0;
 
     /**
@@ -98,6 +102,8 @@ export class PubSubServer {
 
     /** Closes every connection and stops listening. */
     async close(): Promise<void> {
+        for (const t of this.timers) clearTimeout(t);
+        this.timers.clear();
         for (const ws of [...this.sockets.keys()]) ws.terminate();
         await new Promise<void>((resolve) => this.wss.close(() => resolve()));
         await new Promise<void>((resolve) => {
@@ -160,7 +166,15 @@ export class PubSubServer {
         }
         if (ws.readyState !== ws.OPEN) return;
         if (responses.length > 0) ws.send(stringifyJson(Array.isArray(value) ? responses : responses[0]));
-        for (const after of afters) after();
+        if (afters.length === 0) return;
+        // A notification due at once (a signature already at the commitment) goes out a moment
+        // after the subscription id, as a node's notification thread sends it: a client that
+        // starts listening once it has the id (kit does) would miss it in the same read.
+        const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            if (ws.readyState === ws.OPEN) for (const after of afters) after();
+        }, FIRST_NOTIFICATION_DELAY_MS);
+        this.timers.add(timer);
     }
 
     private handle(sink: SubscriptionSink, item: unknown, afters: (() => void)[]): Record<string, unknown> | undefined {

@@ -4,7 +4,7 @@
  */
 import type { Address } from '@solana/kit';
 
-import type { Commitment, Ledger, SendOutcome } from '../svm/ledger';
+import type { BlockInfo, Commitment, Ledger, SendOutcome } from '../svm/ledger';
 import { minContextSlotNotReached } from './errors';
 import { parseCommitment, parseMinContextSlot } from './params';
 
@@ -33,6 +33,8 @@ export interface RpcContext {
     readonly ledger: Ledger;
     readonly genesisHash: string;
     readonly identity: Address;
+    /** The first block of the cluster (kept here: the ledger drops old blocks). */
+    readonly genesisBlock: BlockInfo;
     /** Sends lamports from the faucet in a real transaction. */
     requestAirdrop(to: Address, lamports: bigint): Promise<SendOutcome>;
     /** Whether the node reports itself unhealthy (fault injection). */

@@ -5,7 +5,7 @@
  */
 import { RPC_ERROR_CODES, RpcError } from './errors';
 import type { RpcContext } from './context';
-import type { RpcMethod } from './methods/types';
+import type { RequestScope, RpcMethod } from './methods/types';
 import { Params } from './params';
 
 /** A JSON-RPC request id. */
@@ -92,8 +92,9 @@ export class JsonRpcDispatcher {
     async execute(body: ParsedBody): Promise<unknown> {
         if (body.kind === 'invalid') return body.response;
         const responses: unknown[] = [];
+        const scope: RequestScope = { spent: new Map() };
         for (const item of body.items) {
-            const response = await this.executeOne(item);
+            const response = await this.executeOne(item, scope);
             if (response !== undefined) responses.push(response);
         }
         if (body.batch) return responses.length > 0 ? responses : undefined;
@@ -104,9 +105,10 @@ export class JsonRpcDispatcher {
      * Executes one request object.
      *
      * @param item - the decoded request
+     * @param scope - what the requests of the same body share (a fresh one when alone)
      * @returns the response, or `undefined` for a notification
      */
-    async executeOne(item: unknown): Promise<unknown> {
+    async executeOne(item: unknown, scope: RequestScope = { spent: new Map() }): Promise<unknown> {
         if (!isObject(item)) return errorResponse(null, new RpcError(RPC_ERROR_CODES.INVALID_REQUEST, 'Invalid request'));
         const rawId = item['id'];
         const validId = rawId === undefined || rawId === null || typeof rawId === 'string' || (typeof rawId === 'number' && Number.isFinite(rawId));
@@ -119,7 +121,7 @@ export class JsonRpcDispatcher {
         const impl = this.methods.get(method);
         if (!impl) return notification ? undefined : errorResponse(id, new RpcError(RPC_ERROR_CODES.METHOD_NOT_FOUND, 'Method not found'));
         try {
-            const result = await impl(new Params(method, item['params']), this.ctx);
+            const result = await impl(new Params(method, item['params']), this.ctx, scope);
             return notification ? undefined : { jsonrpc: '2.0', result: result === undefined ? null : result, id };
         } catch (e) {
             if (notification) return undefined;

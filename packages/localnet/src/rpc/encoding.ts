@@ -1,12 +1,13 @@
 /**
  * Account encodings of the RPC: `base58`, `base64`, legacy `binary` and `jsonParsed` (SPL Token
- * accounts and mints; other accounts fall back to base64, as on a real node).
+ * accounts and mints; other accounts fall back to base64, as on a real node). Base58 of more
+ * than 128 bytes (after `dataSlice`) is `-32600`, as Agave answers it.
  */
 import { type Address, type EncodedAccount, getBase58Decoder, getBase58Encoder } from '@solana/kit';
 
 import { TOKEN_2022_PROGRAM_ADDRESS } from '../svm/addresses';
 import { parseMint, parseTokenAccount, toUiTokenAmount } from '../svm/token';
-import { invalidParams } from './errors';
+import { invalidParams, RPC_ERROR_CODES, RpcError } from './errors';
 import { parseEnum, parseU64 } from './params';
 
 /** Account data encodings accepted by this cluster. */
@@ -63,12 +64,14 @@ export function encodeAccount(
         case 'base58':
         case 'binary':
             if (data.length > MAX_BASE58_BYTES) {
-                throw invalidParams('Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.');
+                // Agave answers this one with `InvalidRequest`, not `InvalidParams`.
+                throw new RpcError(RPC_ERROR_CODES.INVALID_REQUEST, 'Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.');
             }
             encoded = options.encoding === 'binary' ? getBase58Decoder().decode(data) : [getBase58Decoder().decode(data), 'base58'];
             break;
         case 'jsonParsed':
-            encoded = (options.dataSlice ? null : parseAccountJson(account, mintDecimals)) ?? [Buffer.from(data).toString('base64'), 'base64'];
+            // A parseable account is parsed whole (the slice is ignored), as on a node.
+            encoded = parseAccountJson(account, mintDecimals) ?? [Buffer.from(data).toString('base64'), 'base64'];
             break;
         default:
             encoded = [Buffer.from(data).toString('base64'), 'base64'];

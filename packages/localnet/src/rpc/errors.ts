@@ -99,3 +99,18 @@ export function unsupportedTransactionVersion(version: number): RpcError {
         `Transaction version (${version}) is not supported by the requesting client. Please try the request again with the following configuration parameter: "maxSupportedTransactionVersion": ${version}`,
     );
 }
+
+/** `-32004 Block not available for slot N` (not produced yet, or not on the requested commitment). */
+export function blockNotAvailable(slot: bigint): RpcError {
+    return new RpcError(RPC_ERROR_CODES.BLOCK_NOT_AVAILABLE, `Block not available for slot ${slot}`);
+}
+
+/** `-32007`, for a slot between the first kept block and the root that has no block. */
+export function slotSkipped(slot: bigint): RpcError {
+    return new RpcError(RPC_ERROR_CODES.SLOT_SKIPPED, `Slot ${slot} was skipped, or missing due to ledger jump to recent snapshot`);
+}
+
+/** `-32001`, for a slot older than the first block the node keeps. */
+export function blockCleanedUp(slot: bigint, firstAvailableBlock: bigint): RpcError {
+    return new RpcError(RPC_ERROR_CODES.BLOCK_CLEANED_UP, `Block ${slot} cleaned up, does not exist on node. First available block: ${firstAvailableBlock}`);
+}

@@ -2,7 +2,7 @@
  * Parameter parsing for JSON-RPC methods. Every value comes from a hostile body: anything that
  * does not fit is a `-32602` error, never an exception of another kind.
  */
-import { type Address, isAddress } from '@solana/kit';
+import { type Address, getBase58Encoder } from '@solana/kit';
 
 import type { Commitment } from '../svm/ledger';
 import { invalidParam, invalidParams } from './errors';
@@ -82,15 +82,32 @@ function describe(value: unknown): string {
 }
 
 /**
- * A base58 account address.
+ * Decodes base58 text as Agave's `Pubkey`/`Signature` parsers do: text longer than the longest
+ * encoding is `WrongSize`, a character outside the alphabet is `Invalid`, a decoded length other
+ * than `size` is `WrongSize`.
+ *
+ * @param value - the text
+ * @param size - the byte length expected (32 or 64)
+ * @param maxLength - the longest base58 text of that many bytes (44 or 88)
+ * @returns the text, when it decodes to exactly `size` bytes
+ */
+function parseBase58Bytes(value: unknown, size: number, maxLength: number): string {
+    if (typeof value !== 'string') throw invalidParams(`Invalid params: invalid type: ${describe(value)}, expected a string.`);
+    if (value.length > maxLength) throw invalidParam('WrongSize');
+    if (!BASE58.test(value) && value.length > 0) throw invalidParam('Invalid');
+    const decoded = value.length === 0 ? 0 : getBase58Encoder().encode(value).length;
+    if (decoded !== size) throw invalidParam('WrongSize');
+    return value;
+}
+
+/**
+ * A base58 account address (`Invalid param: Invalid` or `Invalid param: WrongSize`, as a node).
  *
  * @param value - the raw value
  * @returns the address
  */
 export function parseAddress(value: unknown): Address {
-    if (typeof value !== 'string') throw invalidParams(`Invalid params: invalid type: ${describe(value)}, expected a string.`);
-    if (value.length === 0 || value.length > 44 || !BASE58.test(value) || !isAddress(value)) throw invalidParam('Invalid');
-    return value;
+    return parseBase58Bytes(value, 32, 44) as Address;
 }
 
 /**
@@ -100,9 +117,7 @@ export function parseAddress(value: unknown): Address {
  * @returns the signature text
  */
 export function parseSignature(value: unknown): string {
-    if (typeof value !== 'string') throw invalidParams(`Invalid params: invalid type: ${describe(value)}, expected a string.`);
-    if (value.length < 64 || value.length > 88 || !BASE58.test(value)) throw invalidParam('Invalid');
-    return value;
+    return parseBase58Bytes(value, 64, 88);
 }
 
 /**

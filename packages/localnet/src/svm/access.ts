@@ -6,7 +6,7 @@
  * otherwise we fall back to the public API, which gives the same results more slowly.
  */
 import { type Address, type EncodedAccount, getAddressEncoder, lamports, type Transaction } from '@solana/kit';
-import { FailedTransactionMetadata, type LiteSVM, type TransactionMetadata } from 'litesvm';
+import { Account, FailedTransactionMetadata, type LiteSVM, type TransactionMetadata } from 'litesvm';
 
 import { encodeBase58 } from './base58';
 
@@ -29,6 +29,7 @@ interface NativeSimulation {
 
 interface NativeLiteSvm {
     getAccount(pubkey: Uint8Array): NativeAccount | null;
+    setAccount(pubkey: Uint8Array, account: Account): void;
     getBalance(pubkey: Uint8Array): bigint | null;
     sendLegacyTransaction(tx: Uint8Array): TransactionMetadata | FailedTransactionMetadata;
     sendVersionedTransaction(tx: Uint8Array): TransactionMetadata | FailedTransactionMetadata;
@@ -38,6 +39,7 @@ interface NativeLiteSvm {
 
 const NATIVE_METHODS = [
     'getAccount',
+    'setAccount',
     'getBalance',
     'sendLegacyTransaction',
     'sendVersionedTransaction',
@@ -139,6 +141,20 @@ export class SvmAccess {
     getBalance(address: Address): bigint {
         if (this.native) return this.native.getBalance(addressToBytes(address)) ?? 0n;
         return this.svm.getBalance(address) ?? 0n;
+    }
+
+    /**
+     * Writes an account from raw bytes (sysvars the ledger maintains).
+     *
+     * @param address - the account
+     * @param account - lamports, data (copied), owner and executable flag
+     */
+    setAccountBytes(address: Address, account: { lamports: bigint; data: Uint8Array; owner: Address; executable: boolean }): void {
+        if (this.native) {
+            this.native.setAccount(addressToBytes(address), new Account(account.lamports, account.data, addressToBytes(account.owner), account.executable, 0n));
+            return;
+        }
+        this.svm.setAccount({ address, lamports: lamports(account.lamports), data: account.data.slice(), executable: account.executable, programAddress: account.owner, space: BigInt(account.data.length) });
     }
 
     /**

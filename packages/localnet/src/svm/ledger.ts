@@ -24,6 +24,8 @@ import {
 } from './addresses';
 import { SvmAccess } from './access';
 import { TypedEmitter } from './emitter';
+import { SLOT_HASHES_ADDRESS, SlotHashesSysvar } from './slot-hashes';
+import { checkWarpSlot, checkWarpUnixTimestamp } from './time-limits';
 import { parseMint, parseTokenAccount, toUiTokenAmount, type UiTokenAmount } from './token';
 import { isCommittedError, toTransactionErrorJson, type TransactionErrorJson } from './transaction-error';
 import { type ParsedWireTransaction, parseWireTransaction, sanitizeTransaction, WireFormatError } from './wire';
@@ -340,6 +342,7 @@ export class Ledger {
     private readonly maxHistory: number;
     private readonly now: () => number;
     private readonly slotsPerEpoch: bigint;
+    private readonly slotHashes = new SlotHashesSysvar();
 
     /**
      * @param svm - the LiteSVM to drive (its current clock slot becomes the genesis slot)
@@ -383,8 +386,14 @@ export class Ledger {
         this.applyClock(genesis.slot, unix);
     }
 
+    /** The blocks kept, oldest first (the last 8,192 at least); each block's parent precedes it. */
+    get blocks(): readonly BlockInfo[] {
+        return this.state.blocks;
+    }
+
     /** The LiteSVM holding the current (processed) state. Replaced by {@link Ledger.restore}. */
     get svm(): LiteSVM {
+        this.slotHashes.flush(this.access);
         return this.svmInstance;
     }
 
@@ -486,6 +495,7 @@ export class Ledger {
     warpToSlot(slot: bigint): void {
         const tip = this.block('processed').slot;
         if (slot <= tip) throw invalidArgument('slot', `must be greater than the current slot ${tip}`);
+        checkWarpSlot(slot);
         this.produceBlock(slot);
     }
 
@@ -499,6 +509,7 @@ export class Ledger {
         if (unixTimestamp < this.state.lastUnix) {
             throw invalidArgument('unixTimestamp', `the clock only moves forward (now ${this.state.lastUnix})`);
         }
+        checkWarpUnixTimestamp(unixTimestamp);
         this.state.clockOffsetMs = Number(unixTimestamp) * 1000 - this.now();
         this.produceBlock();
     }
@@ -554,6 +565,7 @@ export class Ledger {
         if (previous.epoch !== epoch) s.epochStartTimestamp = unix;
         s.lastUnix = unix;
         this.svmInstance.setClock(new Clock(slot, s.epochStartTimestamp, epoch, epoch + 1n, unix));
+        this.slotHashes.update(slot, s.blocks);
     }
 
     private advanceFrontiers(): void {
@@ -596,6 +608,7 @@ export class Ledger {
      * @returns the account, or `null` when it does not exist at that level
      */
     getAccount(address: Address, commitment: Commitment = 'processed'): EncodedAccount | null {
+        if (address === SLOT_HASHES_ADDRESS) this.slotHashes.flush(this.access);
         if (commitment !== 'processed') {
             const overlay = this.overlay(commitment, address);
             if (overlay.has(address)) return overlay.get(address) ?? null;
@@ -616,6 +629,7 @@ export class Ledger {
      * @returns the accounts
      */
     getProgramAccounts(program: Address, commitment: Commitment = 'processed'): EncodedAccount[] {
+        this.slotHashes.flush(this.access);
         const current = this.svmInstance.getProgramAccounts(program);
         if (commitment === 'processed') return current;
         const overlay = this.overlay(commitment);
@@ -729,12 +743,14 @@ export class Ledger {
         this.applyClock(slot, unix);
         const rewindClock = () => {
             this.svmInstance.setClock(previousClock);
+            this.slotHashes.update(previousClock.slot, s0.blocks);
             s0.lastUnix = savedTime.lastUnix;
             s0.epochStartTimestamp = savedTime.epochStartTimestamp;
         };
         const pre = this.captureAccounts(keys.accountKeys, keys.writable, parsed);
         let result: TransactionMetadata | FailedTransactionMetadata;
         try {
+            this.slotHashes.flushFor(this.access, keys.accountKeys, parsed.instructions);
             result = this.access.send(parsed.bytes, parsed.version, () => tx);
         } catch {
             rewindClock();
@@ -844,6 +860,7 @@ export class Ledger {
         if (!options.sigVerify) svm.withSigverify(false);
         let result;
         try {
+            this.slotHashes.flushFor(this.access, accountKeys, parsed.instructions);
             result = this.access.simulate(parsed.bytes, parsed.version, () => tx);
         } catch {
             return { err: 'SignatureFailure', ...empty };
@@ -1138,6 +1155,7 @@ export class Ledger {
      * @returns a snapshot for {@link Ledger.restore}
      */
     snapshot(): LedgerSnapshot {
+        this.slotHashes.flush(this.access);
         return { svm: this.svmInstance.toBytes(), state: copyState(this.state) };
     }
 
@@ -1151,6 +1169,7 @@ export class Ledger {
         configureSvm(svm);
         this.svmInstance = svm;
         this.access = new SvmAccess(svm);
+        this.slotHashes.reset();
         this.state = copyState(snapshot.state);
         this.events.emit('reset', undefined);
     }
@@ -1236,6 +1255,7 @@ function returnDataOf(meta: TransactionMetadata): ReturnDataView | null {
     const rd = meta.returnData();
     const data = rd.data();
     const programId = rd.programId();
-    if (data.length === 0 && programId.every((b) => b === 0)) return null;
+    // A node records return data only when it is not empty.
+    if (data.length === 0) return null;
     return { programId: getAddressDecoder().decode(programId), data };
 }

@@ -10,8 +10,6 @@
  */
 import type { ReadonlyUint8Array } from '@solana/kit';
 
-import { getNoble } from './noble';
-
 /** Which implementation verifies signatures. */
 export type Ed25519Backend = 'webcrypto' | 'noble';
 
@@ -91,8 +89,13 @@ export async function verifyEd25519(
         }
     }
     try {
+        // Imported on first use, straight from the packages (not through ./noble, which the
+        // signers import statically): a browser bundle then keeps noble in a chunk that
+        // runtimes with WebCrypto Ed25519 never download. The SHA-512 wiring is ./noble's.
+        const [ed, { sha512 }] = await Promise.all([import('@noble/ed25519'), import('@noble/hashes/sha2.js')]);
+        if (ed.hashes.sha512 === undefined) ed.hashes.sha512 = sha512;
         // RFC 8032 strict mode (no ZIP-215 leniency), closer to the precompile's verify_strict.
-        return getNoble().verify(signature as Uint8Array, message as Uint8Array, publicKey as Uint8Array, { zip215: false });
+        return ed.verify(signature as Uint8Array, message as Uint8Array, publicKey as Uint8Array, { zip215: false });
     } catch {
         return false;
     }

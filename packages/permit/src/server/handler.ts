@@ -30,7 +30,7 @@ import {
 import { type PermitIssuer, type PermitIssuerOptions, createPermitIssuer } from './issuer';
 import { MAX_NEXT_RAFFLE_ID, type NewOrganizer, type Organizer, type OrganizerPatch, checkNewOrganizer, checkOrganizerPatch } from './organizer';
 import type { TierPolicy } from './policy';
-import { createSignInMessageText, parseSignInMessageText } from './sign-in';
+import { createSignInMessageText, isSignInStatement, parseSignInMessageText } from './sign-in';
 import type { ApiKeyRecord, ApiKeyScope, AuditAction, AuditEntry, AuditJson, PermitRecord, PermitServerStore } from './store/types';
 import { randomAlphanumeric, randomToken, sha256Hex } from './tokens';
 
@@ -296,8 +296,8 @@ export function createPermitHandler(options: PermitHandlerOptions): PermitHandle
         throw invalidArgument('chainId', 'must be a short printable string such as "devnet"');
     }
     const statement = options.statement ?? 'Sign in to request raffle permits.';
-    if (typeof statement !== 'string' || /[\r\n]/.test(statement) || statement.length > 500) {
-        throw invalidArgument('statement', 'must be one line of at most 500 characters');
+    if (typeof statement !== 'string' || (statement !== '' && !isSignInStatement(statement)) || statement.length > 500) {
+        throw invalidArgument('statement', 'must be one line of at most 500 printable characters, not starting like a field (e.g. "URI: ")');
     }
     const basePath = (options.basePath ?? '').replace(/\/+$/, '');
     if (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) throw invalidArgument('basePath', 'must be a path such as "/api"');

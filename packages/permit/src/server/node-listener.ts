@@ -28,6 +28,13 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
     readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
     /** The connection (`null` once destroyed). */
     readonly socket: { readonly remoteAddress?: string | undefined; readonly encrypted?: boolean | undefined } | null;
+    /** True once the body stream was read to its end, e.g. by a framework's body parser. */
+    readonly readableEnded?: boolean | undefined;
+    /**
+     * The body a framework's parser left when it read the stream (Express's `req.body` after
+     * `express.json()`, `express.text()` or `express.raw()`); used only when `readableEnded`.
+     */
+    readonly body?: unknown;
 }
 
 /**
@@ -72,7 +79,8 @@ export interface NodeRequestListenerOptions {
 /**
  * Wraps a fetch-API handler (such as {@link createPermitHandler}'s) as a node:http request
  * listener, passing the socket's address as `clientAddress` (or, with `trustProxy`, the
- * address your proxies put in `X-Forwarded-For`).
+ * address your proxies put in `X-Forwarded-For`). Also an Express or Connect middleware: when a
+ * body parser such as `express.json()` ran first, the body it parsed is used.
  *
  * @param handler - the fetch-API handler
  * @param options - body cap and proxy trust
@@ -118,7 +126,9 @@ export function createNodeRequestListener(
         const remoteAddress = req.socket?.remoteAddress;
         let body: Uint8Array | undefined;
         let truncated = false;
-        if (method !== 'GET' && method !== 'HEAD') {
+        const consumed = method !== 'GET' && method !== 'HEAD' ? consumedBody(req) : undefined;
+        if (consumed !== undefined) body = consumed;
+        else if (method !== 'GET' && method !== 'HEAD') {
             const chunks: Uint8Array[] = [];
             let total = 0;
             // Iterated by hand: leaving a for-await loop early would destroy the request
@@ -186,6 +196,24 @@ export function createNodeRequestListener(
             }
             return new Request(url, { method, headers, ...(body !== undefined && { body: body as Uint8Array<ArrayBuffer> }) });
         }
+    }
+}
+
+/**
+ * The body a framework already read from the stream: bytes (`express.raw`), text
+ * (`express.text`) or parsed JSON (`express.json`, written back as JSON; the handler still
+ * checks its size, media type and shape).
+ */
+function consumedBody(req: NodeRequestLike): Uint8Array | undefined {
+    if (req.readableEnded !== true || req.body === undefined || req.body === null) return undefined;
+    const value = req.body;
+    if (value instanceof Uint8Array) return value;
+    if (typeof value === 'string') return encoder.encode(value);
+    try {
+        const text: unknown = JSON.stringify(value);
+        return typeof text === 'string' ? encoder.encode(text) : undefined;
+    } catch {
+        return undefined;
     }
 }
 

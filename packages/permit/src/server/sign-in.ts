@@ -70,10 +70,18 @@ export interface SignInMessageFields {
 export const MAX_SIGN_IN_MESSAGE_LENGTH = 4096;
 
 const HEADER_SUFFIX = ' wants you to sign in with your Solana account:';
-const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?$/;
-const ISO = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})$/;
+/** An ASCII host name or a bracketed IPv6 literal, and an optional port (no scheme, userinfo or path). */
+const DOMAIN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$/;
+/** RFC 3339 `date-time`, upper-case `T` and `Z` as `Date#toISOString` writes them. */
+const ISO = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?(?:Z|[+-]([0-9]{2}):([0-9]{2}))$/;
 const NONCE = /^[A-Za-z0-9]{8,128}$/;
-const SAFE_LINE = /^[^\r\n\u0000-\u001f\u007f]*$/;
+/**
+ * Characters no line may hold: C0 and C1 controls (CR, LF, NEL among them), Unicode line and
+ * paragraph separators, bidirectional and zero-width format characters, and lone surrogates.
+ * Wallets may show them as line breaks or reorder the text around them, making a statement
+ * look like other fields.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udfff]/u;
 const FIELDS: readonly [keyof SignInMessageFields, string][] = [
     ['uri', 'URI'],
     ['version', 'Version'],
@@ -88,7 +96,8 @@ const FIELDS: readonly [keyof SignInMessageFields, string][] = [
 /**
  * Writes a sign-in message (the wallet-standard `solana:signIn` text format).
  *
- * @param fields - the fields; optional ones are left out when undefined
+ * @param fields - the fields; optional ones are left out when undefined or empty (as
+ *   `@solana/wallet-standard-util` does, so both write the same text)
  * @returns the text to sign (UTF-8)
  * @example
  * ```ts
@@ -102,9 +111,9 @@ export function createSignInMessageText(fields: SignInMessageFields): string {
     const lines: string[] = [];
     for (const [key, label] of FIELDS) {
         const value = fields[key];
-        if (typeof value === 'string') lines.push(`${label}: ${value}`);
+        if (typeof value === 'string' && value !== '') lines.push(`${label}: ${value}`);
     }
-    if (fields.resources && fields.resources.length > 0) {
+    if (fields.resources) {
         lines.push('Resources:');
         for (const resource of fields.resources) lines.push(`- ${resource}`);
     }
@@ -114,7 +123,11 @@ export function createSignInMessageText(fields: SignInMessageFields): string {
 
 /**
  * Parses a sign-in message strictly: the exact layout of {@link createSignInMessageText},
- * fields in order, no unknown lines, valid address, ISO 8601 times, alphanumeric nonce.
+ * fields in order, no unknown lines, a host (or `[IPv6]`) and optional port as domain, a valid
+ * address, a one-line statement, version 1, RFC 3339 times that name real instants, an
+ * alphanumeric nonce, and no control, line-separator, bidirectional or zero-width characters.
+ * Stricter than `@solana/wallet-standard-util`'s parser where that one departs from EIP-4361
+ * (see `src/server/__tests__/sign-in-siws.test.ts`).
  *
  * @param text - the signed text
  * @returns the fields, or `undefined` when the text is not a well-formed sign-in message
@@ -138,12 +151,10 @@ export function parseSignInMessageText(text: string): SignInMessageFields | unde
     if (i === lines.length) return out;
     if (lines[i] !== '') return undefined;
     i++;
-    const isField = (line: string | undefined): boolean =>
-        line !== undefined && (FIELDS.some(([, label]) => line.startsWith(`${label}: `)) || line === 'Resources:');
-    if (!isField(lines[i])) {
+    if (!isFieldLine(lines[i])) {
         // A statement: one line, then a blank line before the fields (or the end).
         const statement = lines[i];
-        if (statement === undefined || statement === '' || !SAFE_LINE.test(statement)) return undefined;
+        if (statement === undefined || statement === '' || !isSafeSignInLine(statement)) return undefined;
         out.statement = statement;
         i++;
         if (i === lines.length) return out;
@@ -157,7 +168,7 @@ export function parseSignInMessageText(text: string): SignInMessageFields | unde
             const resources: string[] = [];
             for (i++; i < lines.length; i++) {
                 const r = lines[i]!;
-                if (!r.startsWith('- ') || !SAFE_LINE.test(r) || r.length < 3) return undefined;
+                if (!r.startsWith('- ') || !isSafeSignInLine(r) || r.length < 3) return undefined;
                 resources.push(r.slice(2));
             }
             out.resources = resources;
@@ -168,7 +179,7 @@ export function parseSignInMessageText(text: string): SignInMessageFields | unde
             const [key, label] = FIELDS[next]!;
             if (line.startsWith(`${label}: `)) {
                 const value = line.slice(label.length + 2);
-                if (value === '' || !SAFE_LINE.test(value)) return undefined;
+                if (value === '' || !isSafeSignInLine(value)) return undefined;
                 (out as Record<string, unknown>)[key] = value;
                 next++;
                 matched = true;
@@ -181,7 +192,42 @@ export function parseSignInMessageText(text: string): SignInMessageFields | unde
     if (out.nonce !== undefined && !NONCE.test(out.nonce)) return undefined;
     for (const key of ['issuedAt', 'expirationTime', 'notBefore'] as const) {
         const value = out[key];
-        if (value !== undefined && (!ISO.test(value) || !Number.isFinite(Date.parse(value)))) return undefined;
+        if (value !== undefined && !isDateTime(value)) return undefined;
     }
     return out;
+}
+
+/**
+ * Whether text may stand on one line of a sign-in message (see `UNSAFE`).
+ *
+ * @internal
+ */
+export function isSafeSignInLine(text: string): boolean {
+    return !UNSAFE.test(text);
+}
+
+/**
+ * Whether text can be the statement of a message {@link parseSignInMessageText} accepts: one
+ * safe line that does not read as a field.
+ *
+ * @internal
+ */
+export function isSignInStatement(text: string): boolean {
+    return text !== '' && isSafeSignInLine(text) && !isFieldLine(text);
+}
+
+function isFieldLine(line: string | undefined): boolean {
+    return line !== undefined && (FIELDS.some(([, label]) => line.startsWith(`${label}: `)) || line === 'Resources:');
+}
+
+/** A real instant: months 1-12, days of that month, hours 0-23, no leap seconds (which `Date` cannot hold). */
+function isDateTime(value: string): boolean {
+    const match = ISO.exec(value);
+    if (match === null) return false;
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+    if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
+    if (match[7] !== undefined && (Number(match[7]) > 23 || Number(match[8]) > 59)) return false;
+    return Number.isFinite(Date.parse(value));
 }

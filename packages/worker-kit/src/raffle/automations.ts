@@ -11,7 +11,7 @@ import { setMaxListeners } from 'node:events';
 
 import { RaffleStatus, RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS, sendAndConfirmRaffleTransactionFactory } from '@raffle/client';
 import { type Address, isAddress, type RpcSubscriptions, type SignatureNotificationsApi, type SlotNotificationsApi, type TransactionSigner } from '@solana/kit';
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 import pRetry from 'p-retry';
 
 import type { EventMapOf } from '../ingestion/decoder';
@@ -23,6 +23,7 @@ import { listRaffles, readEntries, readRaffle } from './chain';
 import type { AutomationContext, AutomationRpc, RaffleAutomationEmitter } from './context';
 import type { RandomnessProvider } from './draw/provider';
 import type { MrftIssuer } from './issuers/types';
+import { runLimited } from './locks';
 import { planRaffle } from './plan';
 import { type ReconcileReport, reconcileRaffles } from './reconcile';
 import type { SpendGuard } from './spend/types';
@@ -397,9 +398,14 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
         async raffles() {
             const d = started();
             const [list, now] = await Promise.all([listRaffles(d.ctx.rpc, programAddress), readChainTime(d.ctx.rpc)]);
-            return list.map(({ address, data }) => {
+            const states: RaffleAutomationState[] = new Array(list.length);
+            await runLimited([...list.keys()], 8, async i => {
+                const { address, data } = list[i]!;
                 const plan = planRaffle(data, now, d.plan);
-                return {
+                let actions: string[] = plan.actions.map(a => a.kind);
+                // The account cannot show that every refund ticket was issued; the ledger's marker does.
+                if (actions.includes('issue-tickets') && (await d.ctx.store.getEffect(`mrft-all:${address}`))?.status === 'confirmed') actions = actions.filter(a => a !== 'issue-tickets');
+                states[i] = {
                     address,
                     id: String(data.raffleId),
                     organizer: data.organizer,
@@ -411,10 +417,11 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
                     winningTicket: data.status === RaffleStatus.Completed ? String(data.winnerTicket) : null,
                     prizeClaimed: data.prizeClaimed,
                     proceedsClaimed: data.proceedsClaimed,
-                    nextActions: plan.actions.map(a => a.kind),
+                    nextActions: actions,
                     wake: plan.wake === null ? null : { ...(plan.wake.slot === undefined ? {} : { slot: String(plan.wake.slot) }), ...(plan.wake.unixTimestamp === undefined ? {} : { unixTimestamp: String(plan.wake.unixTimestamp) }) },
                 };
             });
+            return states;
         },
     };
 }

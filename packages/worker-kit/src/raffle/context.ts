@@ -20,7 +20,7 @@ import type {
     SendTransactionApi,
     TransactionSigner,
 } from '@solana/kit';
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 
 import type { JsonValue, WorkerStore } from '../store/types';
 import type { SpendGuard, SpendHold } from './spend/types';

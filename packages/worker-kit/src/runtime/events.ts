@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 
 import type { CommitmentState } from '../store/types';
 

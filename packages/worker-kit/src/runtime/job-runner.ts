@@ -178,8 +178,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
             }
         } catch (e) {
             const error = asError(e);
-            if (abort.aborted && intake.signal.aborted) {
-                // Shutdown: hand the job back instead of spending the attempt on an error.
+            if (intake.signal.aborted) {
+                // Shutdown: hand the job back instead of spending the attempt on an error (the
+                // job's signal, or a service it uses, was stopped under it).
                 await release(job.id);
                 return;
             }

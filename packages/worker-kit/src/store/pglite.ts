@@ -9,6 +9,26 @@ import { SqlWorkerStore } from './postgres/sql-store';
 import type { SqlDriver } from './postgres/driver';
 import type { WorkerStore, WorkerStoreOptions } from './types';
 
+/**
+ * What the store uses of a PGlite instance; an `@electric-sql/pglite` `PGlite` is one. Written
+ * out so that the published types do not load PGlite's, which do not compile for apps that
+ * check libraries (`skipLibCheck: false`) without `@types/emscripten`.
+ *
+ * @example
+ * ```ts
+ * const pglite: PgliteWorkerDatabase = await PGlite.create('./worker-data');
+ * const store = createPgliteWorkerStore({ pglite });
+ * ```
+ */
+export interface PgliteWorkerDatabase {
+    /** Runs a statement. */
+    query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+    /** Runs `fn` in a transaction. */
+    transaction<T>(fn: (tx: { query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>; exec(script: string): Promise<unknown> }) => Promise<T>): Promise<T>;
+    /** Closes the database. */
+    close(): Promise<void>;
+}
+
 /** Options of {@link createPgliteWorkerStore}. */
 export interface PgliteWorkerStoreOptions extends WorkerStoreOptions {
     /**
@@ -17,14 +37,14 @@ export interface PgliteWorkerStoreOptions extends WorkerStoreOptions {
      */
     dataDir?: string;
     /** An existing PGlite instance; the store uses it and never closes it. */
-    pglite?: PGlite;
+    pglite?: PgliteWorkerDatabase;
     /** The schema holding the tables (default `raffle_worker`). */
     schema?: string;
     /** Apply pending migrations in `ready()` (default true). */
     migrate?: boolean;
 }
 
-function pgliteDriver(db: PGlite, owned: boolean): SqlDriver {
+function pgliteDriver(db: PgliteWorkerDatabase, owned: boolean): SqlDriver {
     return {
         async query(text, params = []) {
             return (await db.query<Record<string, unknown>>(text, params as unknown[])).rows;

@@ -11,10 +11,13 @@ import { invalidParams } from '../errors';
 import { parseAddress, parseSignature, parseBool, type Params } from '../params';
 import type { RpcMethod, RpcMethodTable } from './types';
 
+/** Slots one HTTP body (a batch included) may ask `localnet_advanceSlots` for. */
+export const MAX_SLOTS_PER_REQUEST = 100_000;
+
 function guarded(fn: RpcMethod): RpcMethod {
-    return async (params, ctx) => {
+    return async (params, ctx, scope) => {
         try {
-            return await fn(params, ctx);
+            return await fn(params, ctx, scope);
         } catch (e) {
             if (isRaffleError(e)) throw invalidParams(e.message);
             throw e;
@@ -44,10 +47,18 @@ export function createControlMethods(control: LocalnetControl, fixtures: RaffleF
     const table: Record<string, RpcMethod> = {
         localnet_status: () => control.status(),
         localnet_getFixtures: () => (fixtures ? fixturesToJson(fixtures) : null),
-        localnet_advanceSlots: (params) => {
+        localnet_advanceSlots: (params, _ctx, scope) => {
             params.atMost(1);
-            const count = params.optional(0);
-            return control.advanceSlots(count === undefined ? 1 : integer(count, 'count'));
+            const raw = params.optional(0);
+            const count = raw === undefined ? 1 : integer(raw, 'count');
+            // Bound the work of one body; the slots are produced a few hundred at a time, so
+            // other clients are served meanwhile.
+            const spent = scope.spent.get('slots') ?? 0;
+            if (count > 0 && spent + count > MAX_SLOTS_PER_REQUEST) {
+                throw invalidParams(`Invalid params: at most ${MAX_SLOTS_PER_REQUEST} slots per request body (batch included); ${spent} already asked for.`);
+            }
+            scope.spent.set('slots', spent + Math.max(0, count));
+            return control.advanceSlotsYielding(count);
         },
         localnet_warpToSlot: (params) => {
             params.atMost(1);

@@ -1,23 +1,26 @@
 /**
  * Transaction methods: `requestAirdrop`, `sendTransaction`, `simulateTransaction`,
- * `getSignatureStatuses`, `getTransaction`, `getSignaturesForAddress`.
+ * `getSignatureStatuses`, `getTransaction`, `getSignaturesForAddress`. Simulations report
+ * `loadedAccountsDataSize` (SIMD-0186) and inner instructions in `jsonParsed` form, as a node.
  */
-import { type Address, type EncodedAccount, getBase58Decoder, getBase58Encoder } from '@solana/kit';
+import { type Address, type EncodedAccount, getBase58Encoder } from '@solana/kit';
 
 import { MEMO_V1_PROGRAM_ADDRESS, MEMO_V2_PROGRAM_ADDRESS } from '../../svm/addresses';
-import type { InnerInstructionsView, ReturnDataView, SimulationResult, TokenBalance, TransactionRecord } from '../../svm/ledger';
-import { PACKET_DATA_SIZE, type ParsedWireTransaction } from '../../svm/wire';
+import type { SimulationResult, TransactionRecord } from '../../svm/ledger';
+import { loadedAccountsDataSize, wasExecuted } from '../../svm/loaded-accounts-size';
+import { PACKET_DATA_SIZE, parseWireTransaction } from '../../svm/wire';
 import { readAt, type RpcContext, withContext } from '../context';
 import { encodeAccount, parseAccountEncoding } from '../encoding';
-import {
-    RPC_ERROR_CODES,
-    RpcError,
-    invalidParams,
-    preflightFailure,
-    signatureVerificationFailure,
-    unsupportedTransactionVersion,
-} from '../errors';
+import { RPC_ERROR_CODES, RpcError, invalidParams, preflightFailure, signatureVerificationFailure } from '../errors';
+import { toUiInnerInstructions } from '../instructions/ui-instruction';
 import { parseAddress, parseBool, parseCommitment, parseEnum, parseSignature, parseU64 } from '../params';
+import {
+    parseMaxSupportedTransactionVersion,
+    parseTransactionEncoding,
+    returnDataJson,
+    tokenBalancesJson,
+    transactionWithMetaJson,
+} from '../transaction-json';
 import { mintDecimalsAt } from './accounts';
 import type { RpcMethodTable } from './types';
 
@@ -26,6 +29,7 @@ const MAX_BASE64_SIZE = 1644;
 const MAX_SIGNATURE_STATUSES = 256;
 const MAX_SIGNATURES_FOR_ADDRESS = 1000;
 const MAX_AIRDROP_LAMPORTS = 1_000_000_000_000_000n;
+const U64_MAX = 18_446_744_073_709_551_615n;
 const TX_TYPE = 'solana_transaction::versioned::VersionedTransaction';
 
 /**
@@ -60,42 +64,19 @@ function malformed(stage: 'decode' | 'sanitize', reason: string): RpcError {
         : invalidParams(`invalid transaction: Transaction failed to sanitize accounts offsets correctly (${reason})`);
 }
 
-function base64(bytes: Uint8Array): string {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-function returnDataJson(rd: ReturnDataView | null): Record<string, unknown> | null {
-    return rd ? { data: [base64(rd.data), 'base64'], programId: rd.programId } : null;
-}
-
-function innerInstructionsJson(list: readonly InnerInstructionsView[]): unknown[] {
-    const b58 = getBase58Decoder();
-    return list.map((entry) => ({
-        index: entry.index,
-        instructions: entry.instructions.map((ix) => ({
-            accounts: ix.accounts,
-            data: b58.decode(ix.data),
-            programIdIndex: ix.programIdIndex,
-            stackHeight: ix.stackHeight,
-        })),
-    }));
-}
-
-function tokenBalancesJson(list: readonly TokenBalance[]): unknown[] {
-    return list.map((b) => ({ accountIndex: b.accountIndex, mint: b.mint, owner: b.owner, programId: b.programId, uiTokenAmount: b.uiTokenAmount }));
-}
-
 /**
  * The `RpcSimulateTransactionResult` object (also the `data` of a preflight failure).
  *
  * @param ctx - the RPC context
  * @param sim - the simulation
- * @param extra - `accounts`, `innerInstructions`, `replacementBlockhash` when requested
+ * @param lookupTableCount - address lookup tables the transaction uses (for the loaded size)
+ * @param extra - `accounts`, `innerInstructions`, `replacementBlockhash`, balances when requested
  * @returns the result object
  */
 function simulationJson(
     ctx: RpcContext,
     sim: SimulationResult,
+    lookupTableCount: number,
     extra: { accounts?: unknown; innerInstructions?: boolean; replacementBlockhash?: unknown; balances?: boolean } = {},
 ): Record<string, unknown> {
     let balances: Record<string, unknown> = { postBalances: null, postTokenBalances: null, preBalances: null, preTokenBalances: null };
@@ -109,12 +90,17 @@ function simulationJson(
             preTokenBalances: tokenBalancesJson(ctx.ledger.tokenBalances(pre)),
         };
     }
+    // The state is the one the transaction ran against: a simulation changes nothing and a
+    // failed preflight is undone before we get here.
+    const loaded = wasExecuted(sim.err)
+        ? loadedAccountsDataSize({ accountKeys: sim.accountKeys, lookupTableCount, getAccount: (a) => ctx.ledger.getAccount(a, 'processed') })
+        : 0;
     return {
         accounts: extra.accounts ?? null,
         err: sim.err,
         fee: sim.fee,
-        innerInstructions: extra.innerInstructions ? innerInstructionsJson(sim.innerInstructions) : null,
-        loadedAccountsDataSize: 0,
+        innerInstructions: extra.innerInstructions ? toUiInnerInstructions(sim.innerInstructions, sim.accountKeys) : null,
+        loadedAccountsDataSize: loaded,
         loadedAddresses: null,
         logs: sim.logs,
         ...balances,
@@ -124,71 +110,13 @@ function simulationJson(
     };
 }
 
-function messageJson(tx: ParsedWireTransaction): Record<string, unknown> {
-    const b58 = getBase58Decoder();
-    const message: Record<string, unknown> = {
-        accountKeys: tx.staticAccountKeys,
-        header: tx.header,
-        instructions: tx.instructions.map((ix) => ({
-            accounts: ix.accounts,
-            data: b58.decode(ix.data),
-            programIdIndex: ix.programIdIndex,
-            stackHeight: null,
-        })),
-        recentBlockhash: tx.recentBlockhash,
-    };
-    if (tx.version === 0) {
-        message['addressTableLookups'] = tx.addressTableLookups.map((l) => ({
-            accountKey: l.accountKey,
-            readonlyIndexes: l.readonlyIndexes,
-            writableIndexes: l.writableIndexes,
-        }));
+/** How many address lookup tables the wire transaction uses (0 when it cannot be parsed). */
+function lookupTableCount(bytes: Uint8Array): number {
+    try {
+        return parseWireTransaction(bytes).addressTableLookups.length;
+    } catch {
+        return 0;
     }
-    return message;
-}
-
-function parsedMessageJson(record: TransactionRecord): Record<string, unknown> {
-    const tx = record.transaction;
-    const b58 = getBase58Decoder();
-    const signerCount = tx.header.numRequiredSignatures;
-    const staticCount = tx.staticAccountKeys.length;
-    return {
-        accountKeys: record.accountKeys.map((pubkey, i) => ({
-            pubkey,
-            signer: i < signerCount,
-            source: i < staticCount ? 'transaction' : 'lookupTable',
-            writable: record.writable[i] ?? false,
-        })),
-        instructions: tx.instructions.map((ix) => ({
-            accounts: ix.accounts.map((a) => record.accountKeys[a]),
-            data: b58.decode(ix.data),
-            programId: record.accountKeys[ix.programIdIndex],
-            stackHeight: null,
-        })),
-        recentBlockhash: tx.recentBlockhash,
-        ...(tx.version === 0
-            ? { addressTableLookups: tx.addressTableLookups.map((l) => ({ accountKey: l.accountKey, readonlyIndexes: l.readonlyIndexes, writableIndexes: l.writableIndexes })) }
-            : {}),
-    };
-}
-
-function metaJson(record: TransactionRecord): Record<string, unknown> {
-    const meta: Record<string, unknown> = {
-        computeUnitsConsumed: record.computeUnitsConsumed,
-        err: record.err,
-        fee: record.fee,
-        innerInstructions: innerInstructionsJson(record.innerInstructions),
-        loadedAddresses: { readonly: record.loadedAddresses.readonly, writable: record.loadedAddresses.writable },
-        logMessages: record.logs,
-        postBalances: record.postBalances,
-        postTokenBalances: tokenBalancesJson(record.postTokenBalances),
-        preBalances: record.preBalances,
-        preTokenBalances: tokenBalancesJson(record.preTokenBalances),
-        rewards: [],
-        status: record.err === null ? { Ok: null } : { Err: record.err },
-    };
-    if (record.returnData) meta['returnData'] = returnDataJson(record.returnData);
-    return meta;
 }
 
 /**
@@ -216,6 +144,9 @@ export const transactionMethods: RpcMethodTable = {
         const to = parseAddress(params.required(0, 2));
         const amount = parseU64(params.required(1, 2), 'lamports', MAX_AIRDROP_LAMPORTS);
         readAt(ctx, params.config(2));
+        // The transfer could not land: refuse it as a bad value rather than fail inside.
+        const balance = BigInt(ctx.ledger.getAccount(to, 'processed')?.lamports ?? 0n);
+        if (balance + amount > U64_MAX) throw invalidParams(`Invalid params: airdrop of ${amount} lamports would overflow the balance of ${to} (u64).`);
         const outcome = await ctx.requestAirdrop(to, amount);
         if (outcome.kind === 'landed') return outcome.signature;
         const reason =
@@ -244,7 +175,7 @@ export const transactionMethods: RpcMethodTable = {
             case 'signature-failed':
                 throw signatureVerificationFailure();
             case 'preflight-failed':
-                throw preflightFailure(outcome.simulation.err!, simulationJson(ctx, outcome.simulation));
+                throw preflightFailure(outcome.simulation.err!, simulationJson(ctx, outcome.simulation, lookupTableCount(bytes)));
             default:
                 return outcome.signature;
         }
@@ -287,7 +218,7 @@ export const transactionMethods: RpcMethodTable = {
         }
         return withContext(
             slot,
-            simulationJson(ctx, sim, {
+            simulationJson(ctx, sim, lookupTableCount(bytes), {
                 accounts,
                 innerInstructions,
                 replacementBlockhash: outcome.replacementBlockhash ?? null,
@@ -327,27 +258,14 @@ export const transactionMethods: RpcMethodTable = {
         const signature = parseSignature(params.required(0, 1));
         const second = params.optional(1);
         const config: Record<string, unknown> = typeof second === 'string' ? { encoding: second } : params.config(1);
-        const encoding = config['encoding'] === undefined ? 'json' : parseEnum(config['encoding'], 'encoding', ['json', 'jsonParsed', 'base64', 'base58'] as const);
+        const encoding = parseTransactionEncoding(config['encoding']);
         const commitment = parseCommitment(config, 'finalized');
         if (commitment === 'processed') throw invalidParams('Method does not support commitment below `confirmed`');
-        const maxVersion = config['maxSupportedTransactionVersion'];
-        if (maxVersion !== undefined && maxVersion !== null && maxVersion !== 0) throw invalidParams('Invalid params: unsupported `maxSupportedTransactionVersion`; expected 0.');
+        const maxSupportedTransactionVersion = parseMaxSupportedTransactionVersion(config['maxSupportedTransactionVersion']);
         const record = ctx.ledger.getTransaction(signature, commitment);
         if (!record) return null;
-        const tx = record.transaction;
-        if (tx.version === 0 && (maxVersion === undefined || maxVersion === null)) throw unsupportedTransactionVersion(0);
-        let transaction: unknown;
-        if (encoding === 'base64') transaction = [base64(tx.bytes), 'base64'];
-        else if (encoding === 'base58') transaction = [getBase58Decoder().decode(tx.bytes), 'base58'];
-        else transaction = { message: encoding === 'jsonParsed' ? parsedMessageJson(record) : messageJson(tx), signatures: tx.signatures };
-        const result: Record<string, unknown> = {
-            blockTime: record.blockTime,
-            meta: metaJson(record),
-            slot: record.slot,
-            transaction,
-        };
-        if (maxVersion !== undefined && maxVersion !== null) result['version'] = tx.version;
-        return result;
+        const entry = transactionWithMetaJson(record, { encoding, details: 'full', showRewards: true, maxSupportedTransactionVersion });
+        return { blockTime: record.blockTime, slot: record.slot, ...entry };
     },
 
     getSignaturesForAddress(params, ctx) {

@@ -26,6 +26,10 @@ export async function readBodyText(request: IncomingRequest, maxBytes: number): 
     }
     const body = request.body;
     if (body === null) return '';
+    if (body.locked || (request as { bodyUsed?: unknown }).bodyUsed === true) {
+        // A setup error, not bad input: answered 500 INTERNAL, and `onError` says why.
+        throw new Error('the request body was already read by a framework body parser or middleware: mount the permit handler before it');
+    }
     const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;

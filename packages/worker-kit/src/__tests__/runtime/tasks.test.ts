@@ -99,25 +99,25 @@ describe('durable tasks', () => {
         expect(invalid(() => worker.task('late', async () => undefined))).toBe('other');
     });
 
-    it('stop drains in-flight tasks while the services they use still run, then stops the services', async () => {
-        const { worker } = makeWorker();
-        const order: string[] = [];
+    it('stop claims nothing more and stops the services while jobs drain; a job failing under the shutdown is handed back, its attempt not spent', async () => {
+        const { worker, store } = makeWorker();
         let serviceUp = false;
-        let release: () => void = () => undefined;
-        const gate = new Promise<void>(resolve => (release = resolve));
-        worker.attach({ name: 'dependency', start: () => void (serviceUp = true), stop: () => void ((serviceUp = false), order.push('service stopped')) });
-        let started = false;
-        worker.task('slow', async () => {
-            started = true;
-            await gate;
-            order.push(serviceUp ? 'task finished with the service up' : 'task finished without the service');
+        worker.attach({ name: 'dependency', start: () => void (serviceUp = true), stop: () => void (serviceUp = false) });
+        const runs: string[] = [];
+        worker.task('uses-service', async ({ id }) => {
+            runs.push(id);
+            const end = Date.now() + 5_000;
+            while (serviceUp && Date.now() < end) await new Promise(r => setTimeout(r, 5));
+            throw new Error('the service is gone');
         });
         await worker.start();
-        await worker.enqueueTask('slow', { id: '1', payload: null });
-        await until(() => started);
-        const stopping = worker.stop();
-        setTimeout(release, 50);
-        await stopping;
-        expect(order).toEqual(['task finished with the service up', 'service stopped']);
+        const { jobId } = await worker.enqueueTask('uses-service', { id: 'a', payload: null });
+        await until(() => runs.length === 1);
+        await worker.stop();
+        await worker.enqueueTask('uses-service', { id: 'b', payload: null }).catch(() => undefined);
+        expect(runs).toEqual(['a']);
+        const job = await store.getJob(jobId);
+        expect(job?.status).toBe('pending');
+        expect(job?.lastError).toBeNull();
     });
 });

@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 
 import { workerConfigInvalid, workerStateInvalid } from '../../runtime/errors';
 import type { AuditRecord, JsonValue, WorkerStore } from '../../store/types';

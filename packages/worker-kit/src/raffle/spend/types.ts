@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Address, Instruction } from '@solana/kit';
-import type EventEmitter from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 
 import type { WorkerStore } from '../../store/types';
 import type { RefundTicketClaim, TicketSlotRange } from '../issuers/types';
