@@ -7,7 +7,8 @@
  *      under `node16`, `bundler` and `node10` resolution, each as ESM and as CommonJS, plus a
  *      browser consumer of the browser packages without `@types/node`;
  *   2. runs every TypeScript example of the packages' READMEs as written (compiled by tsc,
- *      run by node; examples marked `<!-- check: types -->` are only type-checked).
+ *      run by node; examples marked `<!-- check: types -->` are only type-checked, those marked
+ *      `<!-- check: service -->` run with a local cluster and PostgreSQL until SIGTERM).
  * Run after `pnpm build`; needs the npm registry for the packages' own dependencies.
  *
  *     pnpm check:consumer
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { installApp, packAll, type PackedPackage, publishedPackages, remove, root } from './packed-app';
 import { consumerSource, browserConsumerSource } from './consumer-source';
 import { readmeExamples, type ReadmeExample } from './readme-examples';
+import { runServiceExample } from './readme-service';
 
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
@@ -67,7 +69,7 @@ function typecheck(app: string, mode: Mode, extraFiles: string[] = []): { ok: bo
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`, seconds: (Date.now() - t0) / 1000 };
 }
 
-function runExamples(app: string, examples: ReadmeExample[]): number {
+async function runExamples(app: string, examples: ReadmeExample[]): Promise<number> {
     const dir = join(app, 'readme');
     mkdirSync(dir, { recursive: true });
     for (const example of examples) writeFileSync(join(dir, example.file), example.source);
@@ -88,6 +90,14 @@ function runExamples(app: string, examples: ReadmeExample[]): number {
     for (const example of examples) {
         if (!example.run) {
             console.log(`ok   ${example.label}: type-checked (marked \`check: types\`)`);
+            continue;
+        }
+        if (example.service) {
+            const t1 = Date.now();
+            const { outcome, detail } = await runServiceExample(dir, join('out', example.file.replace(/\.mts$/, '.mjs')));
+            const seconds = ((Date.now() - t1) / 1000).toFixed(1);
+            if (outcome === 'failed') failures++;
+            console.log(`${outcome === 'failed' ? 'FAIL' : outcome === 'skipped' ? 'skip' : 'ok  '} ${example.label}: ${detail} (${seconds}s)`);
             continue;
         }
         const t0 = Date.now();
@@ -141,7 +151,7 @@ try {
             console.log(output);
         }
     }
-    failures += runExamples(app, examples);
+    failures += await runExamples(app, examples);
 } finally {
     if (process.env.RAFFLE_KEEP_APP) console.log(`kept the app in ${app}`);
     else remove(app);

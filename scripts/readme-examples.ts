@@ -2,7 +2,9 @@
  * The examples of the published packages' READMEs, as check-consumer.ts compiles and runs them:
  * every ```ts block is a whole program (ESM, top-level await allowed) that runs as written
  * against the packed packages; a block right after a `<!-- check: types -->` line is only
- * type-checked (it needs a service such as PostgreSQL). The `npm install` line of the README's
+ * type-checked; a block right after `<!-- check: service -->` runs as a service: with a local
+ * cluster (`RPC_URL`, `WS_URL`) and PostgreSQL (`DATABASE_URL`) in its environment, until it
+ * prints `started`, then it must stop cleanly on SIGTERM. The `npm install` line of the README's
  * first ```sh block says what the examples need besides the package itself.
  */
 import { readFileSync } from 'node:fs';
@@ -17,6 +19,8 @@ export interface ReadmeExample {
     source: string;
     /** False when marked `check: types`. */
     run: boolean;
+    /** True when marked `check: service` (run with a cluster and PostgreSQL, stopped by SIGTERM). */
+    service: boolean;
     /** The packages of the README's `npm install` line. */
     installs: string[];
 }
@@ -31,7 +35,7 @@ export function readmeExamples(packages: { name: string; dir: string }[]): Readm
     const examples: ReadmeExample[] = [];
     for (const { name, dir } of packages) {
         const lines = readFileSync(join(dir, 'README.md'), 'utf8').split('\n');
-        const blocks: { lang: string; body: string; typesOnly: boolean }[] = [];
+        const blocks: { lang: string; body: string; typesOnly: boolean; service: boolean }[] = [];
         for (let i = 0; i < lines.length; i++) {
             const open = FENCE.exec(lines[i]!);
             if (!open) continue;
@@ -39,7 +43,8 @@ export function readmeExamples(packages: { name: string; dir: string }[]): Readm
             if (end < 0) throw new Error(`${name} README: unclosed code block at line ${i + 1}`);
             let previous = i - 1;
             while (previous >= 0 && lines[previous]!.trim() === '') previous--;
-            blocks.push({ lang: open[1]!, body: lines.slice(i + 1, end).join('\n'), typesOnly: lines[previous]?.trim() === '<!-- check: types -->' });
+            const marker = lines[previous]?.trim();
+            blocks.push({ lang: open[1]!, body: lines.slice(i + 1, end).join('\n'), typesOnly: marker === '<!-- check: types -->', service: marker === '<!-- check: service -->' });
             i = end;
         }
         const install = blocks.find(b => b.lang === 'sh' && /\bnpm install\b/.test(b.body));
@@ -66,6 +71,7 @@ export function readmeExamples(packages: { name: string; dir: string }[]): Readm
                 file: `readme-${basename(dir)}-${n + 1}.mts`,
                 source: `${block.body}\n`,
                 run: !block.typesOnly,
+                service: block.service,
                 installs,
             });
         });
