@@ -62,7 +62,11 @@ describe('draws nobody answers', () => {
             return r.data.drawRequestedSlot > first ? r.data.drawRequestedSlot : undefined;
         }, 20_000, 'the second request');
         expect(second - first).toBeGreaterThanOrEqual(150n);
-        const requests = (await store.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string }).action === 'request-draw');
+        // The chain can show the second request before the worker has recorded its confirmation.
+        const requests = await until(async () => {
+            const confirmed = (await store.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string }).action === 'request-draw');
+            return confirmed.length >= 2 ? confirmed : undefined;
+        }, 20_000, 'the second confirmation in the audit log');
         expect(requests.map(a => a.subject)).toEqual([`draw-request:${raffle}:0`, `draw-request:${raffle}:${first}`]);
     });
 
