@@ -1,8 +1,9 @@
 /**
  * The packages as a user compiles and runs them: packs every published package, installs the
- * tarballs with npm into a fresh app (nothing else but their declared dependencies, the
- * optional peer `@solana/web3.js` for `@raffle/client/compat`, `@types/node` and what the
- * READMEs' install lines name), then
+ * tarballs with npm into a fresh app (nothing else but their declared dependencies, their
+ * optional peers (`@solana/web3.js` for `@raffle/client/compat`, the database drivers and their
+ * typings for the `@raffle/worker-kit` store subpaths, but not better-sqlite3: see
+ * `TYPE_FREE_PEERS`), `@types/node` and what the READMEs' install lines name), then
  *   1. type-checks a consumer of every entry point with `strict` and `skipLibCheck: false`
  *      under `node16`, `bundler` and `node10` resolution, each as ESM and as CommonJS, plus a
  *      browser consumer of the browser packages without `@types/node`;
@@ -118,7 +119,16 @@ async function runExamples(app: string, examples: ReadmeExample[]): Promise<numb
     return failures;
 }
 
-/** Registry dependencies the app installs besides the tarballs: the READMEs' install lines, typings, the compat peer. */
+/**
+ * Optional peers whose packages' declarations do not name them, so the type checks pass without
+ * them, and that no README example runs unless its install line names them: vitest (the testing
+ * entry); better-sqlite3 (`@raffle/worker-kit/sqlite`), a native addon that npm compiles from
+ * source where no prebuilt binary is reachable (about a minute), already built and tested from
+ * source by the repository's own install and tests.
+ */
+const TYPE_FREE_PEERS = new Set(['vitest', 'better-sqlite3']);
+
+/** Registry dependencies the app installs besides the tarballs: the READMEs' install lines, typings, the optional peers. */
 function extraDependencies(packed: Map<string, PackedPackage>, examples: ReadmeExample[]): Record<string, string> {
     const declared = new Map<string, string>();
     for (const pkg of packed.values()) {
@@ -126,7 +136,11 @@ function extraDependencies(packed: Map<string, PackedPackage>, examples: ReadmeE
     }
     const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
     const extra: Record<string, string> = { '@types/node': rootManifest.devDependencies['@types/node']! };
-    for (const name of ['@solana/kit', '@solana/web3.js', ...examples.flatMap(e => e.installs)]) {
+    // The consumer imports every entry point, so it needs every optional peer an entry uses (the
+    // compat peer, the drivers of the store subpaths and their typings), except those only a
+    // program that runs the entry needs (TYPE_FREE_PEERS).
+    const peers = [...packed.values()].flatMap(pkg => Object.keys(pkg.peerDependencies)).filter(name => !TYPE_FREE_PEERS.has(name));
+    for (const name of ['@solana/kit', ...peers, ...examples.flatMap(e => e.installs)]) {
         if (name.startsWith('@raffle/')) continue;
         // The range our packages declare, when they name the package; else what npm resolves today.
         extra[name] = declared.get(name) ?? 'latest';

@@ -2,11 +2,15 @@
  * Browser bundle size of `@raffle/client` as a frontend gets it: packs the packages, installs
  * the tarballs with npm into a fresh app (with `@solana/kit`, as the client's guide does),
  * bundles entries for the browser with esbuild (minified, ESM) and fails when a bundle is above
- * its gzip budget. Run after `pnpm build`; needs the npm registry for the packages' own
+ * its gzip budget. Then the footprint of `@raffle/worker-kit` on Node: installed alone, it
+ * brings no database driver (they are optional peers of its store subpaths), stays within its
+ * install budget, and its core imports without any driver while a store subpath names the
+ * driver it misses. Run after `pnpm build`; needs the npm registry for the packages' own
  * dependencies. Figures go to docs/benchmarks.md ("Browser bundle").
  *
  *     pnpm check:size
  */
+import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -39,8 +43,54 @@ export function raffleActions(url) {
 }`,
         maxGzipKb: 35,
     },
-    { name: 'all of @raffle/client', what: "`export * from '@raffle/client'`", source: `export * from '@raffle/client';`, maxGzipKb: 55 },
+    { name: 'all of @raffle/client', what: "`export * from '@raffle/client'`", source: `export * from '@raffle/client';`, maxGzipKb: 57 },
 ];
+
+/** The driver each store subpath of `@raffle/worker-kit` imports. */
+const STORE_SUBPATH_DRIVERS: Record<string, string> = { postgres: 'pg', redis: 'ioredis', pglite: '@electric-sql/pglite', sqlite: 'better-sqlite3' };
+/** The database drivers: optional peers of `@raffle/worker-kit`'s store subpaths, never installed with it. */
+const WORKER_DRIVERS = Object.values(STORE_SUBPATH_DRIVERS);
+/** Most of what `npm install @raffle/worker-kit` may put in node_modules, in MB (10^6 bytes). */
+const WORKER_INSTALL_BUDGET_MB = 65;
+
+/** Runs an ESM snippet with node in `app`. */
+function runNode(app: string, source: string): { ok: boolean; output: string } {
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', source], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+}
+
+/**
+ * `@raffle/worker-kit` installed alone: no driver among its packages, the install within its
+ * budget, the core importable, each store subpath failing for want of its driver, naming it.
+ *
+ * @returns the number of failed checks
+ */
+function checkWorkerKitFootprint(packed: ReturnType<typeof packAll>): number {
+    const app = installApp(packed, { packages: ['@raffle/worker-kit'] });
+    let failed = 0;
+    try {
+        const installed = installedPackages(app);
+        const drivers = installed.filter(p => WORKER_DRIVERS.includes(p.name)).map(p => p.name);
+        const megabytes = folderBytes(`${app}/node_modules`) / 1e6;
+        const withinBudget = megabytes <= WORKER_INSTALL_BUDGET_MB;
+        console.log(
+            `\n${withinBudget && drivers.length === 0 ? 'ok  ' : 'FAIL'} npm install @raffle/worker-kit: ${installed.length} packages, ${megabytes.toFixed(0)} MB (budget ${WORKER_INSTALL_BUDGET_MB} MB); drivers installed: ${drivers.length === 0 ? 'none' : drivers.join(', ')}`,
+        );
+        if (!withinBudget || drivers.length > 0) failed++;
+        const core = runNode(app, "const kit = await import('@raffle/worker-kit'); const store = kit.createMemoryWorkerStore(); await store.ready(); await store.close(); console.log('imported');");
+        console.log(`${core.ok ? 'ok  ' : 'FAIL'} import('@raffle/worker-kit') without any driver installed${core.ok ? '' : `:\n${core.output}`}`);
+        if (!core.ok) failed++;
+        for (const [subpath, driver] of Object.entries(STORE_SUBPATH_DRIVERS)) {
+            const imported = runNode(app, `await import('@raffle/worker-kit/${subpath}');`);
+            const namesDriver = !imported.ok && imported.output.includes(`'${driver}'`);
+            console.log(`${namesDriver ? 'ok  ' : 'FAIL'} import('@raffle/worker-kit/${subpath}') without ${driver} fails naming it${namesDriver ? '' : `:\n${imported.output}`}`);
+            if (!namesDriver) failed++;
+        }
+    } finally {
+        remove(app);
+    }
+    return failed;
+}
 
 
 interface ChunkSize {
@@ -139,10 +189,14 @@ try {
     }
 } finally {
     remove(app);
+}
+try {
+    failures += checkWorkerKitFootprint(packed);
+} finally {
     remove(workDir);
 }
 if (failures > 0) {
     console.error(`\n${failures} size check(s) failed`);
     process.exit(1);
 }
-console.log('\nbundle sizes within budget');
+console.log('\nbundle sizes and the worker-kit footprint within budget');

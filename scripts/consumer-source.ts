@@ -17,6 +17,10 @@ import * as workerKit from '@raffle/worker-kit';
 import * as raffle from '@raffle/worker-kit/raffle';
 import * as ops from '@raffle/worker-kit/ops';
 import * as testing from '@raffle/worker-kit/testing';
+import * as postgres from '@raffle/worker-kit/postgres';
+import * as pglite from '@raffle/worker-kit/pglite';
+import * as redis from '@raffle/worker-kit/redis';
+import * as sqlite from '@raffle/worker-kit/sqlite';
 `;
 
 const checks = `
@@ -51,7 +55,12 @@ export function describeError(e: unknown): string {
     return String(e);
 }
 
-export const entries = [errors, program, permit, permitNode, permitServer, client, compat, localnet, workerKit, raffle, ops, testing] as const;
+export const entries = [errors, program, permit, permitNode, permitServer, client, compat, localnet, workerKit, raffle, ops, testing, postgres, pglite, redis, sqlite] as const;
+
+/** A store from a subpath is the core's WorkerStore (its types resolve with the driver's typings installed). */
+export function subpathStores(): workerKit.WorkerStore[] {
+    return [postgres.createPostgresWorkerStore({ connectionString: 'postgres://localhost/db' }), redis.createRedisWorkerStore({}), pglite.createPgliteWorkerStore(), sqlite.createSqliteWorkerStore({ path: './worker.sqlite' })];
+}
 `;
 
 /**

@@ -42,8 +42,16 @@ function storeVariable(config: WorkerConfig): string {
 
 function storeSummary(config: WorkerConfig): Record<string, string> {
     const s = config.store;
-    if (s.kind === 'pglite') return { store: 'pglite', dataDir: s.dataDir, schema: s.schema };
-    return s.kind === 'postgres' ? { store: 'postgres', at: safeUrl(s.url), schema: s.schema } : { store: 'redis', at: safeUrl(s.url), keyPrefix: s.keyPrefix };
+    switch (s.kind) {
+        case 'postgres':
+            return { store: 'postgres', at: safeUrl(s.url), schema: s.schema };
+        case 'redis':
+            return { store: 'redis', at: safeUrl(s.url), keyPrefix: s.keyPrefix };
+        case 'sqlite':
+            return { store: 'sqlite', file: s.path };
+        case 'pglite':
+            return { store: 'pglite', dataDir: s.dataDir, schema: s.schema };
+    }
 }
 
 /**
@@ -88,11 +96,13 @@ export async function runWorkerApp(config: WorkerConfig, keys: WorkerKeys): Prom
     process.on('SIGINT', onSignal);
     logger.info({ rpc: safeUrl(config.rpcUrl), ws: safeUrl(config.wsUrl), program: config.programAddress, worker: keys.worker.address, ...storeSummary(config), step: 'starting' }, 'starting');
 
-    // The store first: opening an embedded store can block for seconds (a first start creates it),
-    // which would leave the RPC client's idle keep-alive sockets closed under it.
-    const store: WorkerStore = createStore(config.store, error => logger.warn({ error: redact(error) }, 'store connection error (reconnecting)'));
+    // The store first: opening a store can take seconds (PGlite's first start creates its
+    // database), which would leave the RPC client's idle keep-alive sockets closed under it.
+    // An embedded store's directory is made private to this user.
+    let store: WorkerStore;
     try {
-        if (config.store.kind === 'pglite') mkdirSync(config.store.dataDir, { recursive: true, mode: 0o700 });
+        store = await createStore(config.store, error => logger.warn({ error: redact(error) }, 'store connection error (reconnecting)'));
+        if (config.store.kind === 'sqlite' || config.store.kind === 'pglite') mkdirSync(config.store.dataDir, { recursive: true, mode: 0o700 });
         await store.ready();
     } catch (e) {
         throw new ConfigError([{ variable: storeVariable(config), reason: `store cannot be opened (${redact(e)})` }]);

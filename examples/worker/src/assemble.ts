@@ -3,8 +3,11 @@
  * raffle automations, the activity feed, metrics, the logger hook, notifications, the spend guard
  * and the HTTP handler. Nothing starts here; `app.ts` starts and stops it.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { RWA_RAFFLE_EVENTS } from '@raffle/client';
-import { createPgliteWorkerStore, createPostgresWorkerStore, createRedisWorkerStore, createWorker, type Worker, type WorkerStore } from '@raffle/worker-kit';
+import { createWorker, type Worker, type WorkerStore } from '@raffle/worker-kit';
 import {
     attachActivityFeed,
     attachWorkerLogger,
@@ -60,25 +63,44 @@ export interface AssembledWorker {
 }
 
 /**
- * The store the configuration names (not opened: call `ready()`).
+ * The store the configuration names (not opened: call `ready()`). Only the chosen adapter's
+ * subpath is imported, so only its driver is loaded (`pg`, `ioredis`, better-sqlite3 or PGlite).
+ * The SQLite store refuses a data directory that holds the PGlite store of an earlier version of
+ * this worker (starting an empty store beside it would lose its cursor and effect ledger).
  *
  * @param config - the store settings
  * @param onBackendError - told about connection errors of idle clients (they reconnect by themselves)
  * @returns the store
+ * @throws an `Error` when the SQLite store's directory holds a PGlite store and no SQLite file
  * @example
  * ```ts
- * const store = createStore(config.store, error => logger.warn({ error: error.message }, 'store connection error'));
+ * const store = await createStore(config.store, error => logger.warn({ error: error.message }, 'store connection error'));
  * await store.ready();
  * ```
  */
-export function createStore(config: StoreConfig, onBackendError: (error: Error) => void): WorkerStore {
+export async function createStore(config: StoreConfig, onBackendError: (error: Error) => void): Promise<WorkerStore> {
     switch (config.kind) {
-        case 'postgres':
+        case 'postgres': {
+            const { createPostgresWorkerStore } = await import('@raffle/worker-kit/postgres');
             return createPostgresWorkerStore({ connectionString: config.url, schema: config.schema, poolConfig: { application_name: 'raffle-example-worker' }, onPoolError: onBackendError });
-        case 'redis':
+        }
+        case 'redis': {
+            const { createRedisWorkerStore } = await import('@raffle/worker-kit/redis');
             return createRedisWorkerStore({ url: config.url, keyPrefix: config.keyPrefix, onError: onBackendError });
-        case 'pglite':
+        }
+        case 'sqlite': {
+            if (existsSync(join(config.dataDir, 'PG_VERSION')) && !existsSync(config.path)) {
+                throw new Error(
+                    `${config.dataDir} holds a PGlite store (the embedded default of earlier versions): set WORKER_EMBEDDED_STORE=pglite to keep using it, or point WORKER_DATA_DIR at another directory for a new SQLite store`,
+                );
+            }
+            const { createSqliteWorkerStore } = await import('@raffle/worker-kit/sqlite');
+            return createSqliteWorkerStore({ path: config.path });
+        }
+        case 'pglite': {
+            const { createPgliteWorkerStore } = await import('@raffle/worker-kit/pglite');
             return createPgliteWorkerStore({ dataDir: config.dataDir, schema: config.schema });
+        }
     }
 }
 

@@ -2,6 +2,8 @@
  * The worker's configuration, read from environment variables by a pure function. Every bad
  * value is collected and reported at once, one line per variable, without ever echoing a secret.
  */
+import { join } from 'node:path';
+
 import { type Address, isAddress } from '@solana/kit';
 
 /**
@@ -45,17 +47,42 @@ function formatProblem(p: ConfigProblem): string {
 }
 
 /**
- * Where the worker keeps its state.
+ * Where the worker keeps its state: PostgreSQL or Redis when a URL is set, else the embedded
+ * SQLite store (`<WORKER_DATA_DIR>/worker.sqlite`), or PGlite in `WORKER_DATA_DIR` with
+ * `WORKER_EMBEDDED_STORE=pglite` (not durable on power loss: for a data directory of an
+ * earlier version of this worker).
  *
  * @example
  * ```ts
- * const store: StoreConfig = { kind: 'pglite', dataDir: './data/worker', schema: 'raffle_worker' };
+ * const store: StoreConfig = { kind: 'sqlite', dataDir: './data/worker', path: 'data/worker/worker.sqlite' };
  * ```
  */
 export type StoreConfig =
     | { readonly kind: 'postgres'; readonly url: string; readonly schema: string }
     | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string }
+    | { readonly kind: 'sqlite'; readonly dataDir: string; readonly path: string }
     | { readonly kind: 'pglite'; readonly dataDir: string; readonly schema: string };
+
+/**
+ * The values of `WORKER_EMBEDDED_STORE`: the store used when neither `DATABASE_URL` nor
+ * `REDIS_URL` is set (`sqlite` by default).
+ *
+ * @example
+ * ```ts
+ * EMBEDDED_STORES.includes('pglite'); // true
+ * ```
+ */
+export const EMBEDDED_STORES = ['sqlite', 'pglite'] as const;
+
+/**
+ * The file of the SQLite store in `WORKER_DATA_DIR`.
+ *
+ * @example
+ * ```ts
+ * join('/var/lib/worker', SQLITE_FILE_NAME); // '/var/lib/worker/worker.sqlite'
+ * ```
+ */
+export const SQLITE_FILE_NAME = 'worker.sqlite';
 
 /**
  * Who mints refund tickets (MRFT).
@@ -297,6 +324,12 @@ export function loadConfig(env: Env): WorkerConfig {
     const redisUrl = get('REDIS_URL');
     const schema = get('DATABASE_SCHEMA') ?? 'raffle_worker';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) fail('DATABASE_SCHEMA', `must be a lowercase SQL identifier (letters, digits, _), got ${quote(schema)}`);
+    const embedded = (get('WORKER_EMBEDDED_STORE') ?? 'sqlite').toLowerCase();
+    if (!(EMBEDDED_STORES as readonly string[]).includes(embedded)) {
+        fail('WORKER_EMBEDDED_STORE', `must be ${EMBEDDED_STORES.join(' or ')}, got ${quote(embedded)}`);
+    } else if (get('WORKER_EMBEDDED_STORE') !== undefined && (databaseUrl !== undefined || redisUrl !== undefined)) {
+        fail('WORKER_EMBEDDED_STORE', `only applies without DATABASE_URL and REDIS_URL (${databaseUrl !== undefined ? 'DATABASE_URL' : 'REDIS_URL'} is set)`);
+    }
     if (databaseUrl !== undefined && redisUrl !== undefined) {
         fail('DATABASE_URL', 'and REDIS_URL are both set: choose one store');
     } else if (databaseUrl !== undefined) {
@@ -308,7 +341,8 @@ export function loadConfig(env: Env): WorkerConfig {
         if (keyPrefix.length > 200) fail('REDIS_KEY_PREFIX', 'must be at most 200 characters');
         else if (url !== null) store = { kind: 'redis', url, keyPrefix };
     } else {
-        store = { kind: 'pglite', dataDir: get('WORKER_DATA_DIR') ?? './data/worker', schema };
+        const dataDir = get('WORKER_DATA_DIR') ?? './data/worker';
+        store = embedded === 'pglite' ? { kind: 'pglite', dataDir, schema } : { kind: 'sqlite', dataDir, path: join(dataDir, SQLITE_FILE_NAME) };
     }
 
     // HTTP.
@@ -391,7 +425,7 @@ export function configSecrets(config: WorkerConfig): string[] {
     if (config.adminToken) secrets.push(config.adminToken);
     if (config.webhookSecret) secrets.push(config.webhookSecret);
     if (config.notify) secrets.push(config.notify.secret, ...urlSecrets(config.notify.url));
-    if (config.store.kind !== 'pglite') secrets.push(...urlSecrets(config.store.url));
+    if (config.store.kind === 'postgres' || config.store.kind === 'redis') secrets.push(...urlSecrets(config.store.url));
     secrets.push(...urlSecrets(config.rpcUrl), ...urlSecrets(config.wsUrl));
     if (config.issuer.kind === 'bubblegum' && config.issuer.dasRpcUrl) secrets.push(...urlSecrets(config.issuer.dasRpcUrl));
     return [...new Set(secrets.filter(s => s.length >= 4))];

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
             settleAuthorityKeypairPath: null,
             mrftMintAuthorityKeypairPath: '/keys/worker.json',
             issuer: { kind: 'spl', mint: null },
-            store: { kind: 'pglite', dataDir: './data/worker', schema: 'raffle_worker' },
+            store: { kind: 'sqlite', dataDir: './data/worker', path: join('data', 'worker', 'worker.sqlite') },
             http: { host: '127.0.0.1', port: 8787 },
             adminToken: null,
             webhookSecret: null,
@@ -97,6 +97,8 @@ describe('loadConfig', () => {
             role: 'jobs-only',
         });
         expect(loadConfig({ ...BASE, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'w1:' }).store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'w1:' });
+        expect(loadConfig({ ...BASE, WORKER_DATA_DIR: '/var/lib/worker' }).store).toEqual({ kind: 'sqlite', dataDir: '/var/lib/worker', path: '/var/lib/worker/worker.sqlite' });
+        expect(loadConfig({ ...BASE, WORKER_DATA_DIR: '/var/lib/worker', WORKER_EMBEDDED_STORE: 'PGlite', DATABASE_SCHEMA: 'w2' }).store).toEqual({ kind: 'pglite', dataDir: '/var/lib/worker', schema: 'w2' });
         expect(loadConfig({ ...BASE, MRFT_ISSUER: 'none' }).issuer).toEqual({ kind: 'none' });
         expect(
             loadConfig({ ...BASE, MRFT_ISSUER: 'bubblegum', MRFT_TREE: PROGRAM, MRFT_COLLECTION: PROGRAM, MRFT_METADATA_BASE_URI: 'https://mrft.example.com', HELIUS_DAS_RPC: 'https://mainnet.helius-rpc.com/?api-key=k' })
@@ -141,6 +143,8 @@ describe('loadConfig', () => {
             'example-worker: DRAW_AUTHORITY_KEYPAIR_PATH must be set together with DRAW_HASH_CHAIN_SEED (all three, or none)',
         ]);
         expect(problemsOf({ ...BASE, DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://r' })).toEqual(['example-worker: DATABASE_URL and REDIS_URL are both set: choose one store']);
+        expect(problemsOf({ ...BASE, WORKER_EMBEDDED_STORE: 'leveldb' })).toEqual(['example-worker: WORKER_EMBEDDED_STORE must be sqlite or pglite, got "leveldb"']);
+        expect(problemsOf({ ...BASE, WORKER_EMBEDDED_STORE: 'sqlite', REDIS_URL: 'redis://r' })).toEqual(['example-worker: WORKER_EMBEDDED_STORE only applies without DATABASE_URL and REDIS_URL (REDIS_URL is set)']);
         expect(problemsOf({ ...BASE, MRFT_ISSUER: 'bubblegum' })).toEqual([
             'example-worker: MRFT_TREE is required (a base58 address)',
             'example-worker: MRFT_COLLECTION is required (a base58 address)',
@@ -196,6 +200,7 @@ describe('the entry point with bad values', () => {
         ['two stores', { ...BASE, DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://r' }, /^example-worker: DATABASE_URL and REDIS_URL are both set: choose one store$/],
         ['a bad database URL', { ...BASE, DATABASE_URL: 'http://user:pw@db/x' }, /^example-worker: DATABASE_URL must be a postgres or postgresql URL$/],
         ['a bad Redis URL', { ...BASE, REDIS_URL: 'tcp://r' }, /^example-worker: REDIS_URL must be a redis or rediss URL$/],
+        ['an unknown embedded store', { ...BASE, WORKER_EMBEDDED_STORE: 'leveldb' }, /^example-worker: WORKER_EMBEDDED_STORE must be sqlite or pglite, got "leveldb"$/],
         ['a bad schema', { ...BASE, DATABASE_SCHEMA: 'Robert"); DROP' }, /^example-worker: DATABASE_SCHEMA must be a lowercase SQL identifier/],
         ['a bad port', { ...BASE, WORKER_HTTP_PORT: 'http' }, /^example-worker: WORKER_HTTP_PORT must be an integer from 0 to 65535, got "http"$/],
         ['a bad host', { ...BASE, WORKER_HTTP_HOST: 'a b' }, /^example-worker: WORKER_HTTP_HOST must be a host name or IP address/],

@@ -9,10 +9,11 @@
 import { connect as connectTcp } from 'node:net';
 
 import { RaffleStatus } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { fileTag, REDIS_URL, RedisAdmin, skipRedis } from '../../../packages/worker-kit/src/__tests__/services';
-import { chainNow, createRaffle, joinWithTokens, readRaffleNow, tokenBalance, until } from '../../../packages/worker-kit/src/raffle/__tests__/fixtures/raffles';
+import { chainNow, createRaffle, joinWithTokens, readRaffleNow, tokenBalance } from '../../../packages/worker-kit/src/raffle/__tests__/fixtures/raffles';
 import { useTestCluster } from './support/cluster';
 import { openEvents, type SseConnection, type SseEvent } from './support/sse';
 import { killAllWorkers, startWorkerProcess } from './support/worker-process';
@@ -63,10 +64,10 @@ describe.skipIf(skip)('the activity stream of the example worker on Redis', () =
         // While the client is away: the raffle sells out, the worker draws and claims.
         await joinWithTokens(net, f.wallets[1]!.keypair.signer, raffle, 2);
         await joinWithTokens(net, f.wallets[2]!.keypair.signer, raffle, 2);
-        await until(async () => {
+        await waitFor('the raffle to be drawn and claimed', async () => {
             const r = (await readRaffleNow(net, raffle)).data;
             return r.status === RaffleStatus.Completed && r.prizeClaimed && r.proceedsClaimed;
-        }, 60_000, 'the raffle to be drawn and claimed');
+        }, { timeoutMs: 60_000, intervalMs: 50 });
 
         // Back, with Last-Event-ID: everything after lastSeen, from the oldest missed on.
         const resumed = await connect(`${url}/events`, lastSeen);
@@ -131,7 +132,7 @@ describe.skipIf(skip)('the activity stream of the example worker on Redis', () =
 
         // 5 tickets owed, 3 allowed per hour: an issuance is held, and reported.
         const spendNow = async () => (await (await fetch(`${url}/admin/spend`, { headers: admin })).json()) as { usage: { holds: number }; holds: { id: string; action: string; tickets: number; raffle: string | null }[] };
-        const held = await until(async () => ((await spendNow()).holds.length > 0 ? (await spendNow()).holds : undefined), 30_000, 'a spend hold');
+        const held = await waitFor('a spend hold', async () => ((await spendNow()).holds.length > 0 ? (await spendNow()).holds : undefined), { timeoutMs: 30_000, intervalMs: 50 });
         expect(held[0]).toMatchObject({ action: 'issue-tickets', raffle });
         await child.waitFor(l => l.event === 'spend:held', 10_000, 'the spend:held log line');
         const status = (await (await fetch(`${url}/status`)).json()) as { spend: { holds: number; limits: unknown } };
@@ -140,7 +141,7 @@ describe.skipIf(skip)('the activity stream of the example worker on Redis', () =
 
         // The operator releases every hold (bounded); then every buyer gets exactly what is owed.
         let releases = 0;
-        await until(async () => {
+        await waitFor('the vouchers after the release', async () => {
             for (const hold of (await spendNow()).holds) {
                 const r = await fetch(`${url}/admin/spend/holds/${encodeURIComponent(hold.id)}/release`, { method: 'POST', headers: admin });
                 expect(await r.json()).toEqual({ released: true });
@@ -148,7 +149,7 @@ describe.skipIf(skip)('the activity stream of the example worker on Redis', () =
             }
             const held = await Promise.all(owed.map((_, i) => tokenBalance(net, f.wallets[i]!.address, f.mints.MRFT.address)));
             return held.every((n, i) => n - before[i]! === owed[i]) ? true : undefined;
-        }, 30_000, 'the vouchers after the release');
+        }, { timeoutMs: 30_000, intervalMs: 50 });
         expect(releases).toBeGreaterThanOrEqual(1);
         expect((await spendNow()).holds).toEqual([]);
         const exit = await child.stop(30_000);

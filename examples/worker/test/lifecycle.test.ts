@@ -13,12 +13,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { fetchRaffleView, RaffleStatus } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { type Notification, verifyWebhookSignature } from '@raffle/worker-kit/ops';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { DATABASE_URL, fileTag, PgAdmin, skipPostgres } from '../../../packages/worker-kit/src/__tests__/services';
-import { chainNow, clientsOf, createRaffle, joinWithTokens, readRaffleNow, TICKET_PRICE, tokenBalance, until } from '../../../packages/worker-kit/src/raffle/__tests__/fixtures/raffles';
+import { chainNow, clientsOf, createRaffle, joinWithTokens, readRaffleNow, TICKET_PRICE, tokenBalance } from '../../../packages/worker-kit/src/raffle/__tests__/fixtures/raffles';
 import { useTestCluster } from './support/cluster';
 import { killAllWorkers, type LogLine, startWorkerProcess } from './support/worker-process';
 
@@ -98,16 +99,16 @@ describe.skipIf(skipPg)('the example worker on PostgreSQL', () => {
         const mrftBefore = await Promise.all(owed.map((_, i) => tokenBalance(net, f.wallets[i]!.address, f.mints.MRFT.address)));
         net.control.warpClock((await readRaffleNow(net, raffle2)).data.deadline + 1n);
 
-        const final1 = await until(async () => {
+        const final1 = await waitFor('raffle 1 to be drawn and claimed', async () => {
             const r = await readRaffleNow(net, raffle1);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
-        }, 60_000, 'raffle 1 to be drawn and claimed');
-        await until(async () => {
+        }, { timeoutMs: 60_000, intervalMs: 50 });
+        await waitFor('raffle 2 to be refunded with its vouchers', async () => {
             const r = await readRaffleNow(net, raffle2);
             if (r.data.status !== RaffleStatus.Refunded || !r.data.prizeClaimed || !r.data.proceedsClaimed) return undefined;
             const held = await Promise.all(owed.map((_, i) => tokenBalance(net, f.wallets[i]!.address, f.mints.MRFT.address)));
             return held.every((n, i) => n - mrftBefore[i]! === owed[i]) ? true : undefined;
-        }, 60_000, 'raffle 2 to be refunded with its vouchers');
+        }, { timeoutMs: 60_000, intervalMs: 50 });
         const lifecycleMs = Date.now() - started;
 
         // From the chain: the winner holds the prize; the organizer got the proceeds minus the fee.
@@ -128,10 +129,10 @@ describe.skipIf(skipPg)('the example worker on PostgreSQL', () => {
             return { status: response.status, headers: response.headers, text: await response.text() };
         };
         expect(JSON.parse((await get('/health')).text)).toEqual({ ok: true });
-        const readiness = await until(async () => {
+        const readiness = await waitFor('/ready to answer 200', async () => {
             const r = await get('/ready');
             return r.status === 200 ? JSON.parse(r.text) : undefined;
-        }, 20_000, '/ready to answer 200');
+        }, { timeoutMs: 20_000, intervalMs: 50 });
         expect(readiness).toMatchObject({ ok: true, checks: { store: true, rpc: true, ingestion: true, caughtUp: true } });
         const status = JSON.parse((await get('/status')).text);
         expect(status).toMatchObject({ worker: { role: 'leader', queue: { deadLetters: 0 } }, automations: { running: true, paused: false }, spend: { holds: 0, limits: { perHour: { tickets: 100_000 } } } });
@@ -181,13 +182,13 @@ describe.skipIf(skipPg)('the example worker on PostgreSQL', () => {
         expect({ status: pushed.status, body: await pushed.json() }).toEqual({ status: 200, body: { events: 0, truncated: 0 } });
 
         // Notifications: signed webhooks for what happened (at least once: deduped by id).
-        const byType = await until(() => {
+        const byType = await waitFor(`the notifications (received: ${JSON.stringify(receiver.received.map(n => [n.type, n.signed]))})`, () => {
             const types = new Map<string, Set<string>>();
             for (const n of receiver.received) types.set(n.type, (types.get(n.type) ?? new Set()).add(n.id));
             const count = (t: string) => types.get(t)?.size ?? 0;
             // (A vouchers-mode refund pays in tickets: `tickets-issued`, not `refund-paid`.)
             return count('winner-drawn') >= 1 && count('prize-delivered') >= 2 && count('tickets-issued') >= 1 ? types : undefined;
-        }, 30_000, `the notifications (received: ${JSON.stringify(receiver.received.map(n => [n.type, n.signed]))})`);
+        }, { timeoutMs: 30_000, intervalMs: 50 });
         expect(receiver.received.every(n => n.signed)).toBe(true);
         expect([...byType.get('winner-drawn')!].length).toBe(1);
         expect(receiver.received.find(n => n.type === 'winner-drawn')!.raffle).toBe(raffle1);

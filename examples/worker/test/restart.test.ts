@@ -6,9 +6,10 @@
  * tokens mode (120 entries: the payments go back). Checked from the chain: every entry refunded
  * once, every buyer's MOGA back exactly as owed, every buyer holding exactly the vouchers owed,
  * the voucher supply grown by exactly the tickets sold, the treasury credited once. Run on the
- * embedded store (PGlite, the default) and on PostgreSQL.
+ * embedded store (SQLite, the default) and on PostgreSQL.
  */
 import { fetchEntries, RaffleStatus, RefundMode } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import type { Address } from '@solana/kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -23,7 +24,6 @@ import {
     readRaffleNow,
     TICKET_PRICE,
     tokenBalance,
-    until,
 } from '../../../packages/worker-kit/src/raffle/__tests__/fixtures/raffles';
 import { useTestCluster } from './support/cluster';
 import { killAllWorkers, type LogLine, startWorkerProcess } from './support/worker-process';
@@ -43,14 +43,15 @@ afterAll(async () => {
     await admin.close();
 });
 
-const stores: [string, boolean, () => Record<string, string>][] = [
-    ['the embedded store (PGlite)', false, () => ({ WORKER_DATA_DIR: cluster.tempDir('example-worker-data-') })],
-    ['PostgreSQL', skipPg, () => ({ DATABASE_URL, DATABASE_SCHEMA: schema })],
+/** Name, skipped, the store's variables, and the store the worker reports opening. */
+const stores: [string, boolean, () => Record<string, string>, string][] = [
+    ['the embedded store (SQLite)', false, () => ({ WORKER_DATA_DIR: cluster.tempDir('example-worker-data-') }), 'sqlite'],
+    ['PostgreSQL', skipPg, () => ({ DATABASE_URL, DATABASE_SCHEMA: schema }), 'postgres'],
 ];
 
 let nextRaffleId = 100n;
 
-describe.each(stores)('SIGTERM mid-refund on %s', (_name, skip, storeEnv) => {
+describe.each(stores)('SIGTERM mid-refund on %s', (_name, skip, storeEnv, storeKind) => {
     it.skipIf(skip)('drains, exits 0, and the restarted worker finishes with every buyer refunded once and every ticket issued once', async () => {
         const net = cluster.net;
         const f = net.fixtures!;
@@ -58,6 +59,7 @@ describe.each(stores)('SIGTERM mid-refund on %s', (_name, skip, storeEnv) => {
         const env = cluster.env({ ...storeEnv(), WORKER_DRAIN_TIMEOUT_MS: '15000' });
         const first = startWorkerProcess(env, 'restart-1');
         await first.ready();
+        expect(first.logs.find(l => l.step === 'store-ready')).toMatchObject({ store: storeKind });
         net.control.warpClock(chainNow(net) + 2n);
 
         const buyers = f.wallets.slice(0, BUYERS);
@@ -107,11 +109,11 @@ describe.each(stores)('SIGTERM mid-refund on %s', (_name, skip, storeEnv) => {
         // Restart with the same environment: it finishes.
         const second = startWorkerProcess(env, 'restart-2');
         await second.ready();
-        await until(async () => {
+        await waitFor('both refunds and every voucher', async () => {
             const [v, t] = [(await readRaffleNow(net, vouchersRaffle)).data, (await readRaffleNow(net, tokensRaffle)).data];
             if (v.status !== RaffleStatus.Refunded || !v.prizeClaimed || !v.proceedsClaimed || t.status !== RaffleStatus.Refunded || !t.prizeClaimed) return undefined;
             return (await mintSupply(net, f.mints.MRFT.address)) - supplyBefore >= totalV ? true : undefined;
-        }, 180_000, 'both refunds and every voucher');
+        }, { timeoutMs: 180_000, intervalMs: 50 });
 
         // From the chain: every entry refunded once; every buyer whole, exactly.
         expect(v(await readRaffleNow(net, vouchersRaffle))).toMatchObject({ entriesRefunded: joinsV.length, refundMode: RefundMode.Vouchers });

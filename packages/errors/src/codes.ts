@@ -6,7 +6,7 @@
  *
  * | range | domain |
  * |---|---|
- * | 1000-1999 | permit: message codec, signing, verification, signers |
+ * | 1000-1999 | permit: message codec, signing, verification, signers; the permit server (1100+) |
  * | 2000-2999 | client: input validation, accounts, events, transactions |
  * | 3000-3999 | program: the on-chain program seen from TypeScript (custom errors 6000+n) |
  * | 4000-4999 | worker-kit: storage, ingestion, handlers |
@@ -42,6 +42,24 @@ export const RAFFLE_ERROR__PERMIT__SIGNER_FAILED = 1009;
 export const RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING = 1010;
 /** The TTL requested for a permit is not a positive whole number of seconds. */
 export const RAFFLE_ERROR__PERMIT__TTL_INVALID = 1011;
+/** An option of the permit server (issuer, handler, listener or store) is invalid. */
+export const RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID = 1100;
+/** A limit of the permit policy (a tier's limits, requirePrizeCollection) is invalid. */
+export const RAFFLE_ERROR__PERMIT__POLICY_INVALID = 1101;
+/** The permit server's signers are not one or two distinct permit signers. */
+export const RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID = 1102;
+/** An organizer or organizer patch has an invalid field. */
+export const RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID = 1103;
+/** An API key, its scopes or its label is invalid. */
+export const RAFFLE_ERROR__PERMIT__API_KEY_INVALID = 1104;
+/** The permit store's schema has a migration newer than this version knows. */
+export const RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER = 1105;
+/** An operation was called on a permit store after close(). */
+export const RAFFLE_ERROR__PERMIT__STORE_CLOSED = 1106;
+/** A pagination cursor is not one a previous page returned. */
+export const RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID = 1107;
+/** A permit store table holds a value its migrations never write. */
+export const RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID = 1108;
 
 // Client: 2000-2999
 /** The raffle is not in a state that allows the action. */
@@ -88,6 +106,12 @@ export const RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID = 4003;
 export const RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED = 4004;
 /** Another runner recorded a send for an effect after this runner read it (compare-and-set on the send count). */
 export const RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT = 4005;
+/** The worker store cannot write: its disk (or its database's size limit) is full. */
+export const RAFFLE_ERROR__WORKER__STORE_FULL = 4006;
+/** The worker store's database is held by another process (one process owns an embedded store). */
+export const RAFFLE_ERROR__WORKER__STORE_LOCKED = 4007;
+/** An atomic inbox step kept conflicting with concurrent steps (optimistic concurrency) and was given up; nothing of it was written. */
+export const RAFFLE_ERROR__WORKER__STORE_CONTENDED = 4008;
 /** A handler name is registered twice for one event. */
 export const RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE = 4100;
 /** An event name is not in the worker's decoder table. */
@@ -106,6 +130,32 @@ export const RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT = 4106;
 export const RAFFLE_ERROR__WORKER__EFFECT_FAILED = 4107;
 /** A worker method was called in a state that does not allow it. */
 export const RAFFLE_ERROR__WORKER__STATE_INVALID = 4108;
+
+// Localnet: 5000-5999
+/** An option of the local cluster (startLocalnet, createRaffleSvm, the ledger, the slot timer) is invalid. */
+export const RAFFLE_ERROR__LOCALNET__OPTION_INVALID = 5000;
+/** No landed transaction has this signature in the local cluster's history. */
+export const RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND = 5001;
+/** The transaction is finalized and cannot be forked away. */
+export const RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED = 5002;
+/** A clock warp asked for a time before the cluster's current time. */
+export const RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS = 5003;
+/** A slot warp asked for a slot that is not after the current one. */
+export const RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE = 5004;
+/** No snapshot has this id. */
+export const RAFFLE_ERROR__LOCALNET__SNAPSHOT_NOT_FOUND = 5005;
+/** The local cluster was started without the raffle fixtures. */
+export const RAFFLE_ERROR__LOCALNET__FIXTURES_NOT_LOADED = 5006;
+/** The account is not an initialized SPL Token mint. */
+export const RAFFLE_ERROR__LOCALNET__NOT_A_MINT = 5007;
+/** A fault injection setting is invalid. */
+export const RAFFLE_ERROR__LOCALNET__FAULT_CONFIG_INVALID = 5008;
+/** An account fixture (solana account JSON) is invalid. */
+export const RAFFLE_ERROR__LOCALNET__ACCOUNT_FIXTURE_INVALID = 5009;
+/** A transaction that sets up the raffle fixtures failed. */
+export const RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED = 5010;
+/** The local cluster cannot listen: the port is in use. */
+export const RAFFLE_ERROR__LOCALNET__PORT_IN_USE = 5011;
 
 // Program tooling: 6000-6999
 /** An input to the SBF linker is not a relocatable ELF64 BPF object it can read. */
@@ -141,6 +191,15 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__PERMIT__SIGNER_FAILED
     | typeof RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING
     | typeof RAFFLE_ERROR__PERMIT__TTL_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__POLICY_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__API_KEY_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER
+    | typeof RAFFLE_ERROR__PERMIT__STORE_CLOSED
+    | typeof RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID
+    | typeof RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID
     | typeof RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID
     | typeof RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND
     | typeof RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND
@@ -164,6 +223,18 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__WORKER__EFFECT_IN_DOUBT
     | typeof RAFFLE_ERROR__WORKER__EFFECT_FAILED
     | typeof RAFFLE_ERROR__WORKER__STATE_INVALID
+    | typeof RAFFLE_ERROR__LOCALNET__OPTION_INVALID
+    | typeof RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND
+    | typeof RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED
+    | typeof RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS
+    | typeof RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE
+    | typeof RAFFLE_ERROR__LOCALNET__SNAPSHOT_NOT_FOUND
+    | typeof RAFFLE_ERROR__LOCALNET__FIXTURES_NOT_LOADED
+    | typeof RAFFLE_ERROR__LOCALNET__NOT_A_MINT
+    | typeof RAFFLE_ERROR__LOCALNET__FAULT_CONFIG_INVALID
+    | typeof RAFFLE_ERROR__LOCALNET__ACCOUNT_FIXTURE_INVALID
+    | typeof RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED
+    | typeof RAFFLE_ERROR__LOCALNET__PORT_IN_USE
     | typeof RAFFLE_ERROR__TOOLING__OBJECT_INVALID
     | typeof RAFFLE_ERROR__TOOLING__WRITABLE_DATA
     | typeof RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL
@@ -176,5 +247,8 @@ export type RaffleErrorCode =
     | typeof RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID
     | typeof RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED
     | typeof RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT
+    | typeof RAFFLE_ERROR__WORKER__STORE_FULL
+    | typeof RAFFLE_ERROR__WORKER__STORE_LOCKED
+    | typeof RAFFLE_ERROR__WORKER__STORE_CONTENDED
     | typeof RAFFLE_ERROR__INVALID_ARGUMENT
     | typeof RAFFLE_ERROR__INVARIANT_VIOLATION;

@@ -14,6 +14,9 @@ import type {
     RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID,
     RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED,
     RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT,
+    RAFFLE_ERROR__WORKER__STORE_FULL,
+    RAFFLE_ERROR__WORKER__STORE_LOCKED,
+    RAFFLE_ERROR__WORKER__STORE_CONTENDED,
     RAFFLE_ERROR__CLIENT__RAFFLE_STATE_INVALID,
     RAFFLE_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
     RAFFLE_ERROR__CLIENT__WINNING_ENTRY_NOT_FOUND,
@@ -48,6 +51,27 @@ import type {
     RAFFLE_ERROR__TOOLING__SYMBOL_UNDEFINED,
     RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL,
     RAFFLE_ERROR__TOOLING__WRITABLE_DATA,
+    RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID,
+    RAFFLE_ERROR__PERMIT__POLICY_INVALID,
+    RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID,
+    RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID,
+    RAFFLE_ERROR__PERMIT__API_KEY_INVALID,
+    RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER,
+    RAFFLE_ERROR__PERMIT__STORE_CLOSED,
+    RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID,
+    RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID,
+    RAFFLE_ERROR__LOCALNET__OPTION_INVALID,
+    RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND,
+    RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED,
+    RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS,
+    RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE,
+    RAFFLE_ERROR__LOCALNET__SNAPSHOT_NOT_FOUND,
+    RAFFLE_ERROR__LOCALNET__FIXTURES_NOT_LOADED,
+    RAFFLE_ERROR__LOCALNET__NOT_A_MINT,
+    RAFFLE_ERROR__LOCALNET__FAULT_CONFIG_INVALID,
+    RAFFLE_ERROR__LOCALNET__ACCOUNT_FIXTURE_INVALID,
+    RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED,
+    RAFFLE_ERROR__LOCALNET__PORT_IN_USE,
     RaffleErrorCode,
 } from './codes';
 
@@ -68,7 +92,28 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__PERMIT__SIGNER_FAILED]: { signer: string; reason: string };
     [RAFFLE_ERROR__PERMIT__SIGNER_ENV_MISSING]: { variable: string };
     [RAFFLE_ERROR__PERMIT__TTL_INVALID]: { ttlSeconds: string };
+    [RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID]: { option: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__POLICY_INVALID]: { field: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID]: { reason: string };
+    [RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID]: { field: string; reason: string };
+    [RAFFLE_ERROR__PERMIT__API_KEY_INVALID]: { field: 'key' | 'scopes' | 'label'; reason: string };
+    [RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER]: { schema: string; applied: number; known: number };
+    [RAFFLE_ERROR__PERMIT__STORE_CLOSED]: { store: string };
+    [RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID]: { name: string };
+    [RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID]: { table: string; column: string };
     [RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR]: { programCode: number; name: string; programMessage: string };
+    [RAFFLE_ERROR__LOCALNET__OPTION_INVALID]: { option: string; reason: string };
+    [RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND]: { signature: string };
+    [RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED]: { signature: string; slot: bigint; finalizedSlot: bigint };
+    [RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS]: { requested: bigint; current: bigint };
+    [RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE]: { requested: bigint; current: bigint };
+    [RAFFLE_ERROR__LOCALNET__SNAPSHOT_NOT_FOUND]: { id: string };
+    [RAFFLE_ERROR__LOCALNET__FIXTURES_NOT_LOADED]: Record<string, never>;
+    [RAFFLE_ERROR__LOCALNET__NOT_A_MINT]: { mint: string };
+    [RAFFLE_ERROR__LOCALNET__FAULT_CONFIG_INVALID]: { field: string; reason: string };
+    [RAFFLE_ERROR__LOCALNET__ACCOUNT_FIXTURE_INVALID]: { index: number; reason: string };
+    [RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED]: { step: string; error: string; logs: string };
+    [RAFFLE_ERROR__LOCALNET__PORT_IN_USE]: { host: string; port: number };
     [RAFFLE_ERROR__TOOLING__OBJECT_INVALID]: { object: string; reason: string };
     [RAFFLE_ERROR__TOOLING__WRITABLE_DATA]: { object: string; section: string; symbols: string };
     [RAFFLE_ERROR__TOOLING__UNKNOWN_SYSCALL]: { names: string };
@@ -102,6 +147,9 @@ export interface RaffleErrorContextMap {
     [RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID]: { key: string; from: string; to: string };
     [RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED]: { store: string; detail: string };
     [RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT]: { key: string; expected: number; actual: number };
+    [RAFFLE_ERROR__WORKER__STORE_FULL]: { store: string; detail: string };
+    [RAFFLE_ERROR__WORKER__STORE_LOCKED]: { store: string; path: string; waitedMs: number };
+    [RAFFLE_ERROR__WORKER__STORE_CONTENDED]: { store: string; attempts: number };
     [RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE]: { eventName: string; handlerName: string };
     [RAFFLE_ERROR__WORKER__EVENT_UNKNOWN]: { eventName: string; known: string };
     [RAFFLE_ERROR__WORKER__EVENT_UNDECODABLE]: { signature: string; reason: string };

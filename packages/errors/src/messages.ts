@@ -27,8 +27,39 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'Environment variable $variable is not set. Set it to the base58 or JSON-array keypair of the permit signer.',
     [C.RAFFLE_ERROR__PERMIT__TTL_INVALID]:
         'Permit TTL $ttlSeconds is invalid: use a positive whole number of seconds.',
+    [C.RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID]: 'Permit server option `$option` is invalid: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__POLICY_INVALID]: 'Permit policy limit `$field` is invalid: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID]:
+        "The permit server needs one or two distinct permit signers (the program's config.permit_signers[2]): $reason.",
+    [C.RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID]: 'Organizer field `$field` is invalid: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__API_KEY_INVALID]: 'API key `$field` is invalid: $reason.',
+    [C.RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER]:
+        'Schema "$schema" has permit server migration $applied applied, newer than this @raffle/permit knows ($known). Upgrade @raffle/permit on every replica.',
+    [C.RAFFLE_ERROR__PERMIT__STORE_CLOSED]: 'The $store permit store is closed; create a new one.',
+    [C.RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID]: 'Pagination cursor `$name` is not a cursor from a previous page.',
+    [C.RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID]:
+        'Table $table holds an unexpected value in column $column; the schema was changed outside @raffle/permit migrations.',
     [C.RAFFLE_ERROR__PROGRAM__CUSTOM_ERROR]:
         'The raffle program failed with $name (custom error $programCode): $programMessage',
+    [C.RAFFLE_ERROR__LOCALNET__OPTION_INVALID]: 'Local cluster option `$option` is invalid: $reason.',
+    [C.RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND]: "No landed transaction $signature in the local cluster's history.",
+    [C.RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED]:
+        'Transaction $signature (slot $slot) is finalized (finalized slot $finalizedSlot) and cannot be forked away; fork before finality or raise finalizationLag.',
+    [C.RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS]:
+        'The cluster clock only moves forward: $requested is before the current time $current.',
+    [C.RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE]:
+        'Cannot warp to slot $requested: the current slot is $current; warp only forward.',
+    [C.RAFFLE_ERROR__LOCALNET__SNAPSHOT_NOT_FOUND]:
+        'No snapshot $id; snapshots live in memory (at most 64) and are lost on restart.',
+    [C.RAFFLE_ERROR__LOCALNET__FIXTURES_NOT_LOADED]:
+        'This local cluster was started without the raffle fixtures (fixtures: false); restart it with fixtures to use this method.',
+    [C.RAFFLE_ERROR__LOCALNET__NOT_A_MINT]: '$mint is not an initialized SPL Token mint in the local cluster.',
+    [C.RAFFLE_ERROR__LOCALNET__FAULT_CONFIG_INVALID]: 'Fault injection setting `$field` is invalid: $reason.',
+    [C.RAFFLE_ERROR__LOCALNET__ACCOUNT_FIXTURE_INVALID]:
+        'Account fixture #$index is invalid: $reason. Expected { pubkey, account: { lamports, data: [base64, "base64"], owner } }.',
+    [C.RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED]: 'Setting up the fixtures failed at $step: $error. Program logs: $logs',
+    [C.RAFFLE_ERROR__LOCALNET__PORT_IN_USE]:
+        'Cannot listen on $host:$port: the port is in use. Pass rpcPort: 0 (or --rpc-port 0) for a free port.',
     [C.RAFFLE_ERROR__TOOLING__OBJECT_INVALID]: 'Cannot link $object: $reason.',
     [C.RAFFLE_ERROR__TOOLING__WRITABLE_DATA]:
         'Object $object has writable data in $section ($symbols). The SBFv0 loader rejects mutable globals: make them `const` or move them to the stack.',
@@ -76,6 +107,12 @@ export const RaffleErrorMessages: Readonly<Record<RaffleErrorCode, string>> = {
         'The $store worker store failed: $detail. Check that the backend is reachable; if it is, this is a bug or a concurrent schema change: please report it.',
     [C.RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT]:
         'Effect "$key" was sent by another runner meanwhile (send count $actual, expected $expected): do not send; the next attempt resolves that transaction from the chain.',
+    [C.RAFFLE_ERROR__WORKER__STORE_FULL]:
+        'The $store worker store cannot write, its storage is full ($detail). The failed call wrote nothing; free disk space (or raise the size limit), then retry.',
+    [C.RAFFLE_ERROR__WORKER__STORE_LOCKED]:
+        'The $store worker store at $path is held by another process (waited $waitedMs ms). One process owns an embedded store: stop the other one or give this one its own path; run replicas on PostgreSQL.',
+    [C.RAFFLE_ERROR__WORKER__STORE_CONTENDED]:
+        'The $store worker store gave up an atomic step after $attempts attempts: concurrent steps kept changing what it read. Nothing of it was written; retry it, and if this repeats, have fewer replicas update the same projection keys at once.',
     [C.RAFFLE_ERROR__WORKER__HANDLER_DUPLICATE]:
         'A handler named "$handlerName" is already registered for $eventName; handler names are part of idempotency keys and must be unique per event.',
     [C.RAFFLE_ERROR__WORKER__EVENT_UNKNOWN]:

@@ -35,6 +35,8 @@ export {
     type InnerInstructionsView,
     LAMPORTS_PER_SIGNATURE,
     Ledger,
+    type LedgerEventEmitter,
+    type LedgerEventListeners,
     type LedgerEvents,
     type LedgerOptions,
     type LedgerSnapshot,
@@ -46,7 +48,6 @@ export {
     type TokenBalance,
     type TransactionRecord,
 } from './svm/ledger';
-export { TypedEmitter } from './svm/emitter';
 export { MAX_WARP_SLOT, MAX_WARP_UNIX_TIMESTAMP } from './svm/time-limits';
 export { type UiTokenAmount } from './svm/token';
 export { type AddressTableLookupView, type CompiledInstructionView, type ParsedWireTransaction } from './svm/wire';

@@ -22,7 +22,7 @@ import { LiteSVM } from 'litesvm';
 
 import { LocalnetControl } from './control/control';
 import { FaultInjector } from './control/faults';
-import { invalidArgument } from './errors';
+import { optionInvalid } from './errors';
 import { deriveFixtureKeypair } from './fixtures/keys';
 import { createRaffleSvm, DEFAULT_FIXTURE_SEED, type RaffleFixtures, type RaffleSvmOptions } from './fixtures/raffle-svm';
 import { PubSubServer } from './pubsub/ws-server';
@@ -112,7 +112,7 @@ export interface Localnet {
 }
 
 function checkPort(name: string, port: number): number {
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw invalidArgument(name, 'must be an integer in [0, 65535]');
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw optionInvalid(name, 'must be an integer in [0, 65535]');
     return port;
 }
 
@@ -140,7 +140,7 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
     const rpcPort = checkPort('rpcPort', options.rpcPort ?? LOCALNET_DEFAULT_PORTS.rpc);
     const wsPort = checkPort('wsPort', options.wsPort ?? (rpcPort === 0 ? 0 : rpcPort + 1));
     const slotIntervalMs = options.slotIntervalMs === undefined ? 400 : options.slotIntervalMs;
-    if (slotIntervalMs !== null && (!Number.isInteger(slotIntervalMs) || slotIntervalMs < 10)) throw invalidArgument('slotIntervalMs', 'must be null or an integer >= 10');
+    if (slotIntervalMs !== null && (!Number.isInteger(slotIntervalMs) || slotIntervalMs < 10)) throw optionInvalid('slotIntervalMs', 'must be null or an integer >= 10');
     const onError = options.onError ?? ((e: unknown) => console.error('[@raffle/localnet]', e));
 
     let svm: LiteSVM;

@@ -1,6 +1,7 @@
 /**
- * The four store adapters for the worker benchmarks, each over throwaway data: memory; PGlite
- * (embedded default, data directory in the OS temp dir); PostgreSQL (RAFFLE_TEST_DATABASE_URL,
+ * The store adapters for the worker benchmarks, each over throwaway data: memory; SQLite (the
+ * embedded default, `synchronous=FULL`, a file in the OS temp dir); PGlite (data directory in the
+ * OS temp dir); PostgreSQL (RAFFLE_TEST_DATABASE_URL,
  * default postgres://postgres@127.0.0.1:5432/test, in a throwaway schema); Redis
  * (RAFFLE_TEST_REDIS_URL, default redis://127.0.0.1:6379, under a throwaway key prefix).
  * PostgreSQL and Redis are skipped with a message when unreachable. `BENCH_ADAPTERS=memory,postgres`
@@ -14,14 +15,18 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-import { type WorkerStore, createMemoryWorkerStore, createPgliteWorkerStore, createPostgresWorkerStore, createRedisWorkerStore } from '../src/index';
+import { createPgliteWorkerStore } from '../src/entries/pglite';
+import { createPostgresWorkerStore } from '../src/entries/postgres';
+import { createRedisWorkerStore } from '../src/entries/redis';
+import { createSqliteWorkerStore } from '../src/entries/sqlite';
+import { type WorkerStore, createMemoryWorkerStore } from '../src/index';
 
 const DATABASE_URL = process.env.RAFFLE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.RAFFLE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** One adapter under benchmark. */
 export interface BenchAdapter {
-    readonly name: 'memory' | 'pglite' | 'postgres' | 'redis';
+    readonly name: 'memory' | 'sqlite' | 'pglite' | 'postgres' | 'redis';
     /** A fresh store over empty data (call `ready()`); `label` tells runs of one adapter apart. */
     open(label: string): WorkerStore;
 }
@@ -47,6 +52,14 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
     const prefixes: string[] = [];
     const adapters: BenchAdapter[] = [
         { name: 'memory', open: () => createMemoryWorkerStore() },
+        {
+            name: 'sqlite',
+            open: () => {
+                const dir = mkdtempSync(join(tmpdir(), 'raffle-bench-sqlite-'));
+                dirs.push(dir);
+                return createSqliteWorkerStore({ path: join(dir, 'worker.sqlite') });
+            },
+        },
         {
             name: 'pglite',
             open: () => {

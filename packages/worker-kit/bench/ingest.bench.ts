@@ -3,7 +3,8 @@
  * worker's own code, as events per second and as a ratio against decoding alone (the CPU-only
  * ceiling) measured in the same run.
  *
- *     pnpm bench ingest        (BENCH_EVENTS=20000 to change the events per adapter)
+ *     pnpm bench ingest        (BENCH_EVENTS=20000 to change the events per adapter;
+ *                               BENCH_MODES=jobs,raw,projection to run some of the three modes)
  *
  * The logs are real: 100 `update_config` transactions with 10 instructions each run on the
  * reference program in `@raffle/localnet` (LiteSVM), so each carries 10 `ConfigUpdated`
@@ -18,7 +19,12 @@
  * Memory and PostgreSQL run a second time with `storeDecodedFields: false` (the inbox keeps the
  * raw payload only).
  *
- * Targets (issue 8): >= 100,000 events/s in memory, >= 10,000 events/s on PostgreSQL.
+ * Every adapter runs a third time with a batch projection instead of the handler: a read model
+ * (tickets per fee: read the counters of the batch's fees, add, write) written in the step that
+ * records the events; no job. The clock stops when the last batch is recorded.
+ *
+ * Targets (issue 15): durable jobs >= 100,000 events/s in memory, >= 15,000 on PostgreSQL;
+ * projections >= 150,000 in memory, >= 25,000 on PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -81,13 +87,15 @@ const { adapters, cleanup } = await benchAdapters();
 const rows: { adapter: string; events: number; seconds: number; perSecond: number }[] = [];
 try {
     // Every adapter with the defaults; memory and PostgreSQL also without the decoded fields in the inbox.
+    const modes = new Set((process.env.BENCH_MODES ?? 'jobs,raw,projection').split(','));
     const runs = adapters.flatMap(adapter => [
-        { adapter, storeDecodedFields: true },
-        ...(adapter.name === 'memory' || adapter.name === 'postgres' ? [{ adapter, storeDecodedFields: false }] : []),
+        ...(modes.has('jobs') ? [{ adapter, storeDecodedFields: true, projection: false }] : []),
+        ...(modes.has('raw') && (adapter.name === 'memory' || adapter.name === 'postgres') ? [{ adapter, storeDecodedFields: false, projection: false }] : []),
+        ...(modes.has('projection') ? [{ adapter, storeDecodedFields: true, projection: true }] : []),
     ]);
-    for (const { adapter, storeDecodedFields } of runs) {
-        const label = storeDecodedFields ? adapter.name : `${adapter.name}, storeDecodedFields: false`;
-        const store = adapter.open(storeDecodedFields ? 'ingest' : 'ingest_raw');
+    for (const { adapter, storeDecodedFields, projection } of runs) {
+        const label = projection ? `${adapter.name}, projection` : storeDecodedFields ? adapter.name : `${adapter.name}, storeDecodedFields: false`;
+        const store = adapter.open(projection ? 'ingest_projection' : storeDecodedFields ? 'ingest' : 'ingest_raw');
         await store.ready();
         const worker = createWorker({
             rpc,
@@ -105,9 +113,24 @@ try {
         let resolveAll!: () => void;
         const all = new Promise<void>(resolve => (resolveAll = resolve));
         const target = Math.ceil(EVENTS / (TX_PER_BATCH * eventsPerTx)) * TX_PER_BATCH * eventsPerTx;
-        worker.handle('ConfigUpdated', 'count', () => {
-            if (++handled === target) resolveAll();
-        });
+        if (projection) {
+            worker.project('tickets-per-fee', {
+                events: ['ConfigUpdated'],
+                apply: async (batch, state) => {
+                    const perFee = new Map<string, number>();
+                    for (const e of batch) perFee.set(String(e.data.feeBps), (perFee.get(String(e.data.feeBps)) ?? 0) + 1);
+                    const keys = [...perFee.keys()];
+                    const current = await state.getMany(keys);
+                    keys.forEach((k, i) => state.set(k, ((current[i] as number | null) ?? 0) + perFee.get(k)!));
+                    handled += batch.length;
+                    if (handled === target) resolveAll();
+                },
+            });
+        } else {
+            worker.handle('ConfigUpdated', 'count', () => {
+                if (++handled === target) resolveAll();
+            });
+        }
         const failures: Error[] = [];
         worker.events.on('handler:failed', ({ error }) => failures.push(error));
         worker.events.on('worker:error', ({ error }) => failures.push(error));
@@ -137,8 +160,9 @@ try {
     await net.stop();
 }
 
-const targets: Record<string, number> = { memory: 100_000, postgres: 10_000 };
-const targetOf = (label: string): number | undefined => targets[label.split(',')[0]!];
+const targets: Record<string, number> = { memory: 100_000, postgres: 15_000 };
+const projectionTargets: Record<string, number> = { memory: 150_000, postgres: 25_000 };
+const targetOf = (label: string): number | undefined => (label.endsWith(', projection') ? projectionTargets : targets)[label.split(',')[0]!];
 console.table([
     { task: 'decode only (baseline)', 'events/s': Math.round(baseline), events: '-', seconds: '-', 'vs decode only': '1.000x', target: '-' },
     ...rows.map(r => ({

@@ -8,8 +8,8 @@
  * (insert-if-absent), record it again (the duplicate a backfill delivers), enqueue its job,
  * claim one job, complete it. Five store calls.
  *
- * Adapters: memory; pglite (embedded default, data directory in the OS temp dir);
- * postgres (RAFFLE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a
+ * Adapters: memory; sqlite (the embedded default, `synchronous=FULL`, a file in the OS temp
+ * dir); pglite (data directory in the OS temp dir); postgres (RAFFLE_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a
  * throwaway schema) and redis (RAFFLE_TEST_REDIS_URL, default redis://127.0.0.1:6379, under a
  * throwaway key prefix); each is skipped with a message when unreachable.
  */
@@ -21,7 +21,8 @@ import { benchAdapters } from './adapters';
 
 const tag = randomBytes(4).toString('hex');
 const { adapters, cleanup } = await benchAdapters();
-const stores = adapters.map(a => ({ name: a.name === 'pglite' ? 'pglite (embedded, data dir)' : a.name, store: a.open('store') }));
+const LABELS: Partial<Record<(typeof adapters)[number]['name'], string>> = { sqlite: 'sqlite (embedded default, synchronous=FULL)', pglite: 'pglite (data dir)' };
+const stores = adapters.map(a => ({ name: LABELS[a.name] ?? a.name, store: a.open('store') }));
 for (const { store } of stores) await store.ready();
 
 const bench = new Bench({ name: 'worker store: inbox + job mix', time: 2_000, warmup: true, warmupTime: 300 });
@@ -30,12 +31,12 @@ for (const { name, store } of stores) {
     bench.add(name, async () => {
         const i = n++;
         const event = { signature: `sig-${tag}-${i}`, instructionIndex: 0, eventIndex: 0, slot: BigInt(i), name: 'ThresholdReached', data: { raffle: `R${i}` } };
-        await store.recordEvent(event);
-        await store.recordEvent(event);
+        await store.recordEvents([event]);
+        await store.recordEvents([event]);
         await store.enqueueJob({ id: `draw-${tag}-${i}`, name: 'draw', payload: { raffle: `R${i}` } });
         const [job] = await store.claimJobs({ owner: 'bench', limit: 1, leaseMs: 30_000 });
         if (!job) throw new Error(`${name}: no job claimed`);
-        if (!(await store.completeJob({ id: job.id, owner: 'bench' }))) throw new Error(`${name}: completion lost`);
+        if ((await store.completeJobs({ ids: [job.id], owner: 'bench' })).length !== 1) throw new Error(`${name}: completion lost`);
     });
 }
 

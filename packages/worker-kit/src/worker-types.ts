@@ -7,9 +7,11 @@
 import type { Address, GetBlockHeightApi, GetSignatureStatusesApi, GetSlotApi, Rpc } from '@solana/kit';
 
 import type { EventDecoder, EventDecoderTable } from './ingestion/decoder';
-import type { IngestionOptions, IngestionRpc, IngestionRpcSubscriptions, ObservedTransaction } from './ingestion/ingestor';
-import type { WorkerEmitter } from './runtime/events';
+import type { IngestionOptions, IngestionRpc, IngestionRpcSubscriptions } from './ingestion/ingestor';
+import type { ObservedTransaction } from './ingestion/sources/types';
+import type { WorkerEmitter } from './core/events';
 import type { EventHandler, HandlerOptions } from './runtime/handlers';
+import type { ProjectionDefinition, ProjectionReader } from './projections/types';
 import type { RetryPolicy } from './runtime/retry';
 import type { JobRecord, JsonValue, LeaseRecord, ListDeadLettersInput, WorkerStore } from './store/types';
 
@@ -59,8 +61,17 @@ export interface CreateWorkerOptions<TTable extends EventDecoderTable> {
     readonly drainTimeoutMs?: number;
     /** Retry policy of handler jobs. */
     readonly retry?: RetryPolicy;
-    /** Leader lease: name (default `leader:<program>`), ttl (default 15 s), renew interval (default ttl/3). */
-    readonly leader?: { readonly name?: string; readonly ttlMs?: number; readonly renewMs?: number };
+    /** Leader lease: name (default `leader:<program>`), length (default 15 s), renew interval (default a third of the length). */
+    readonly leader?: {
+        /** The lease's name (default `leader:<program>`). */
+        readonly name?: string;
+        /** How long the lease lasts without a renewal (default 15 s). */
+        readonly leaseMs?: number;
+        /** @deprecated Use `leaseMs` (the same value; `leaseMs` wins when both are given). */
+        readonly ttlMs?: number;
+        /** How often the leader renews and followers try to acquire (default a third of `leaseMs`). */
+        readonly renewMs?: number;
+    };
     /** `leader-eligible` (default) or `jobs-only` (never ingests). */
     readonly role?: 'leader-eligible' | 'jobs-only';
     /** Ingestion timings and bounds. */
@@ -208,6 +219,14 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     readonly store: WorkerStore;
     /** Registers a handler for an event (before `start()`); the name is part of idempotency keys. */
     handle<K extends keyof TEvents & string>(eventName: K, handlerName: string, handler: EventHandler<K, TEvents[K]>, options?: HandlerOptions<K, TEvents[K]>): this;
+    /**
+     * Registers a batch projection (before `start()`): a read model kept in the store's
+     * projection state, written in the same atomic step that records its events, so it runs
+     * exactly once per event with no job row. Use handlers for effects. See {@link ProjectionDefinition}.
+     */
+    project<K extends keyof TEvents & string>(name: string, definition: ProjectionDefinition<TEvents, K>): this;
+    /** Reads a registered projection's committed state. */
+    projection(name: string): ProjectionReader;
     /** Runs `service` alongside the worker (attach before `start()`). */
     attach(service: WorkerService): this;
     /**
@@ -300,5 +319,3 @@ export interface EnqueueTaskInput {
     /** The earliest time it may run (ms; default now). */
     readonly runAt?: number;
 }
-
-/** The job name of a task kind. */

@@ -11,30 +11,27 @@ import { randomUUID } from 'node:crypto';
 
 import type { Signature } from '@solana/kit';
 
-import { createEventDecoder, type DecodeResult, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
-import { eventId } from './ingestion/identity';
-import { enqueueDeliveries, type InboxContext, type JobDispatch, rawOf, recordObservedEvents } from './ingestion/inbox';
-import { checkedCursorName, createIngestion, type ObservedTransaction } from './ingestion/ingestor';
-import { type EffectFunction, runEffect } from './runtime/effect';
-import { eventRetracted, UnrecoverableError, workerConfigInvalid, workerStateInvalid } from './runtime/errors';
-import { asError, createWorkerEmitter, emitSafely } from './runtime/events';
-import {
-    createHandlerRegistry,
-    type DeliveredEvent,
-    type EventHandler,
-    type HandlerJobPayload,
-    type HandlerOptions,
-    TRUNCATED_JOB_NAME,
-    type TruncatedJobPayload,
-    UNDECODABLE_JOB_NAME,
-    type UndecodableJobPayload,
-} from './runtime/handlers';
-import { createJobRunner, type JobControl, type JobRunner } from './runtime/job-runner';
+import { workerConfigInvalid, workerStateInvalid } from './core/errors';
+import { asError, createWorkerEmitter, emitSafely } from './core/events';
+import { eventId } from './core/identity';
+import { checkedCursorName, ingestionLagSlots } from './ingestion/cursor';
+import { createTruncatedJobKind, createUndecodableJobKind } from './ingestion/dead-letter-jobs';
+import { TRUNCATED_JOB_NAME, UNDECODABLE_JOB_NAME } from './ingestion/dead-letters';
+import { createEventDecoder, type EventDecoder, type EventDecoderTable, type EventMapOf } from './ingestion/decoder';
+import { enqueueDeliveries, type InboxContext, type JobDispatch } from './ingestion/inbox';
+import { createIngestion } from './ingestion/ingestor';
+import { createPushSource } from './ingestion/sources/push';
+import { createProjectionRegistry } from './projections/engine';
+import { createProjectionReader } from './projections/reader';
+import type { ProjectionDefinition } from './projections/types';
+import { createHandlerRegistry, type EventHandler, type HandlerOptions } from './runtime/handlers';
+import { createJobRegistry } from './runtime/job-registry';
+import { createJobRunner, type JobRunner } from './runtime/job-runner';
 import { runLeaderElection } from './runtime/leader';
 import { assertWorkerOptions } from './runtime/options';
 import { resolveRetryPolicy } from './runtime/retry';
-import { createBatcher } from './runtime/batcher';
-import { type CursorRecord, type EventKey, type InboxEvent, type JobRecord, type LeaseRecord, MAX_BATCH_SIZE } from './store/types';
+import type { LeaseRecord } from './store/types';
+import { createHandlerJobs, createTaskJobKind, taskJobId, taskJobName } from './worker-jobs';
 import type { CreateWorkerOptions, TaskFunction, Worker, WorkerService, WorkerServiceContext, WorkerStatus } from './worker-types';
 
 export type {
@@ -50,8 +47,6 @@ export type {
     WorkerServiceContext,
     WorkerStatus,
 } from './worker-types';
-
-const TASK_PREFIX = 'task:';
 
 function isDecoder(value: unknown): value is EventDecoder {
     return typeof value === 'object' && value !== null && typeof (value as EventDecoder).decode === 'function' && 'table' in value;
@@ -78,29 +73,6 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     }
     assertWorkerOptions(options);
     const tableDecoder: EventDecoder<TTable> = isDecoder(options.decoder) ? (options.decoder as EventDecoder<TTable>) : createEventDecoder(options.decoder as TTable);
-    // An event recorded by this process is usually handled by it moments later: its first handler
-    // job takes the decoding done at ingestion instead of decoding again (each decoding is handed
-    // to one consumer only, so handlers never share a mutable object).
-    const recentlyDecoded = new Map<string, DecodeResult>();
-    const decoder: EventDecoder<TTable> = {
-        table: tableDecoder.table,
-        names: tableDecoder.names,
-        decode(raw) {
-            const result = tableDecoder.decode(raw);
-            if (result.kind === 'decoded') {
-                recentlyDecoded.set(raw, result);
-                if (recentlyDecoded.size > 10_000) recentlyDecoded.delete(recentlyDecoded.keys().next().value!);
-            }
-            return result;
-        },
-    };
-    /** The decoding for a handler: the ingestion's one when still there (taken), else a fresh one. */
-    function decodeForHandler(raw: string): DecodeResult {
-        const cached = recentlyDecoded.get(raw);
-        if (cached === undefined) return tableDecoder.decode(raw);
-        recentlyDecoded.delete(raw);
-        return cached;
-    }
     const owner = options.owner ?? `worker-${randomUUID()}`;
     const queue = options.queue ?? `events:${options.programAddress}`;
     const leaseName = options.leader?.name ?? `leader:${options.programAddress}`;
@@ -108,9 +80,13 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     const retry = resolveRetryPolicy(options.retry);
     const { store, rpc } = options;
     const events = createWorkerEmitter();
-    const handlers = createHandlerRegistry(decoder.names);
+    const handlers = createHandlerRegistry(tableDecoder.names);
+    const projections = createProjectionRegistry(tableDecoder.names);
+    const handlerJobs = createHandlerJobs({ store, rpc, events, decoder: tableDecoder });
+    const jobs = createJobRegistry(owner);
     const services: WorkerService[] = [];
-    const tasks = new Map<string, { run: TaskFunction; maxAttempts: number }>();
+    /** The attempts of each task kind. */
+    const tasks = new Map<string, { maxAttempts: number }>();
     const startedServices: WorkerService[] = [];
     let runner: JobRunner | null = null;
     let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -119,11 +95,6 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
     let election: Promise<void> | null = null;
     let stopping: Promise<void> | null = null;
 
-    // Jobs that start in the same turn read their events with one store call.
-    const readEvent = createBatcher((keys: EventKey[]) => store.getEvents(keys), MAX_BATCH_SIZE);
-
-    /** Events handed over with jobs this replica enqueued claimed (direct dispatch): no read-back. */
-    const prefetched = new Map<string, InboxEvent>();
     const dispatch: JobDispatch = {
         owner,
         get leaseMs() {
@@ -131,14 +102,14 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
         reserve: n => runner?.reserve(n) ?? 0,
         adopt(job, event) {
-            prefetched.set(job.id, event);
-            if (!runner?.adopt(job)) prefetched.delete(job.id);
+            handlerJobs.handOver(job.id, event);
+            if (!runner?.adopt(job)) handlerJobs.forget(job.id);
         },
         unreserve: n => runner?.unreserve(n),
     };
     const inbox: InboxContext = {
         store,
-        decoder: decoder as unknown as EventDecoder,
+        decoder: handlerJobs.decoder,
         handlers,
         events,
         queue,
@@ -146,6 +117,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         onEnqueued: () => runner?.poke(),
         dispatch,
         storeFields: options.storeDecodedFields ?? true,
+        projections,
     };
     const ingestion = createIngestion({
         ...inbox,
@@ -157,80 +129,11 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         ...(options.ingestion ? { options: options.ingestion } : {}),
     });
 
-    async function executeUndecodable(job: JobRecord): Promise<void> {
-        const p = job.payload as unknown as UndecodableJobPayload;
-        const result = decoder.decode(p.raw);
-        if (result.kind !== 'decoded') throw new UnrecoverableError(`undecodable event ${p.signature}:${p.instructionIndex}:${p.eventIndex}: ${p.reason}`);
-        // Redriven after the decoder table learnt the event: record it like a fresh observation.
-        await recordObservedEvents(inbox, [{ signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex, slot: BigInt(p.slot), raw: p.raw }], 'confirmed', 'redrive');
-    }
-
-    async function executeTruncated(job: JobRecord): Promise<void> {
-        const p = job.payload as unknown as TruncatedJobPayload;
-        const { truncated } = await ingestion.reprocessTransaction(p.signature);
-        if (truncated) throw new UnrecoverableError(`transaction ${p.signature}: ${p.reason}`);
-    }
-
-    async function executeTask(job: JobRecord, control: JobControl): Promise<void> {
-        const name = job.name.slice(TASK_PREFIX.length);
-        const task = tasks.get(name);
-        if (!task) throw new Error(`no task "${name}" on replica ${owner}; define it on every replica`);
-        const id = job.id.slice(TASK_PREFIX.length + name.length + 1);
-        await task.run({
-            payload: job.payload,
-            id,
-            attempt: job.attempts,
-            get signal() {
-                return control.signal;
-            },
-        });
-    }
-
-    async function executeHandler(job: JobRecord, control: JobControl): Promise<void> {
-        const p = job.payload as unknown as HandlerJobPayload;
-        const handler = handlers.get(p.eventName, p.handler);
-        if (!handler) throw new Error(`no handler "${p.handler}" for ${p.eventName} on replica ${owner}; register it on every replica`);
-        const key: EventKey = { signature: p.signature, instructionIndex: p.instructionIndex, eventIndex: p.eventIndex };
-        // The event as this replica recorded it a moment ago (first attempt of a dispatched job), else as stored now.
-        const handedOver = prefetched.get(job.id);
-        if (handedOver) prefetched.delete(job.id);
-        const stored = handedOver ?? (await readEvent(key));
-        // Nothing runs for a retracted event, except the retraction notice itself.
-        if (stored?.commitment === 'retracted' && p.kind !== 'retracted') return;
-        const raw = (stored ? rawOf(stored) : null) ?? (p as { raw?: unknown }).raw; // version-1 jobs carried raw
-        if (typeof raw !== 'string') throw new UnrecoverableError(`event ${eventId(key)} is not in the inbox; a handler job needs its event`);
-        const decoded = decodeForHandler(raw);
-        if (decoded.kind !== 'decoded') throw new UnrecoverableError(`event ${eventId(key)} no longer decodes with this decoder table`);
-        const run = p.kind === 'deliver' ? handler.run : p.kind === 'finalized' ? handler.onFinalized : handler.onRetracted;
-        if (!run) return;
-        const effect: EffectFunction = async (effectKey, intent, effectRun) => {
-            const now = await store.getEvent(key);
-            if (now?.commitment === 'retracted') throw new UnrecoverableError(eventRetracted(eventId(key)).message);
-            return runEffect(
-                { rpc, store, onResolved: info => emitSafely(events, 'effect:resolved', info) },
-                { key: effectKey, intent, run: effectRun, signal: control.signal },
-            );
-        };
-        const event: DeliveredEvent = {
-            signature: key.signature,
-            instructionIndex: key.instructionIndex,
-            eventIndex: key.eventIndex,
-            id: eventId(key),
-            name: p.eventName,
-            data: decoded.data,
-            slot: BigInt(p.slot),
-        };
-        await run({
-            event,
-            kind: p.kind,
-            attempt: job.attempts,
-            // The job's signal is made only if the handler reads it.
-            get signal() {
-                return control.signal;
-            },
-            effect,
-        });
-    }
+    // Pushed transactions (webhooks) are accepted on every replica until the worker stops.
+    const push = createPushSource();
+    void push.run(ingestion.sink, stopController.signal);
+    jobs.define(UNDECODABLE_JOB_NAME, createUndecodableJobKind(inbox));
+    jobs.define(TRUNCATED_JOB_NAME, createTruncatedJobKind({ rpc, programAddress: options.programAddress, sink: ingestion.sink }));
 
     const worker: Worker<EventMapOf<TTable>> = {
         events,
@@ -238,8 +141,18 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         store,
         handle(eventName, handlerName, handler, handlerOptions) {
             if (state !== 'idle') throw workerStateInvalid('register a handler', state);
-            handlers.add(eventName, handlerName, handler as EventHandler<string, unknown>, (handlerOptions ?? {}) as HandlerOptions<string, unknown>);
+            const registered = handlers.add(eventName, handlerName, handler as EventHandler<string, unknown>, (handlerOptions ?? {}) as HandlerOptions<string, unknown>);
+            jobs.define(registered.jobName, handlerJobs.kind(registered));
             return worker;
+        },
+        project(name, definition) {
+            if (state !== 'idle') throw workerStateInvalid('register a projection', state);
+            projections.add(name, definition as unknown as ProjectionDefinition);
+            return worker;
+        },
+        projection(name) {
+            if (!projections.has(name)) throw workerConfigInvalid('projection name', `"${String(name)}" is not registered (worker.project first)`);
+            return createProjectionReader(store, name);
         },
         task(name, run, taskOptions) {
             if (state !== 'idle') throw workerStateInvalid('define a task', state);
@@ -248,7 +161,8 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
             if (typeof run !== 'function') throw workerConfigInvalid('task', 'must be a function');
             const maxAttempts = taskOptions?.maxAttempts ?? retry.maxAttempts;
             if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 1_000) throw workerConfigInvalid('maxAttempts', 'must be an integer from 1 to 1000');
-            tasks.set(name, { run: run as TaskFunction, maxAttempts });
+            jobs.define(taskJobName(name), createTaskJobKind(name, run as TaskFunction));
+            tasks.set(name, { maxAttempts });
             return worker;
         },
         async enqueueTask(name, input) {
@@ -258,11 +172,11 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 throw workerConfigInvalid('id', 'must be a string of 1-400 characters');
             }
             if (input.runAt !== undefined && (!Number.isFinite(input.runAt) || input.runAt < 0)) throw workerConfigInvalid('runAt', 'must be a time in ms');
-            const jobId = `${TASK_PREFIX}${name}:${input.id}`;
+            const jobId = taskJobId(name, input.id);
             const result = await store.enqueueJob({
                 id: jobId,
                 queue,
-                name: `${TASK_PREFIX}${name}`,
+                name: taskJobName(name),
                 payload: input.payload ?? null,
                 maxAttempts: task.maxAttempts,
                 ...(input.runAt === undefined ? {} : { runAt: input.runAt }),
@@ -293,20 +207,8 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 queue,
                 retry,
                 events,
-                execute: (job, control) =>
-                    job.name === UNDECODABLE_JOB_NAME
-                        ? executeUndecodable(job)
-                        : job.name === TRUNCATED_JOB_NAME
-                          ? executeTruncated(job)
-                          : job.name.startsWith(TASK_PREFIX)
-                            ? executeTask(job, control)
-                            : executeHandler(job, control),
-                describe: job => {
-                    if (job.name.startsWith(TASK_PREFIX)) return { eventId: null, handler: null };
-                    const p = job.payload as { signature?: string; instructionIndex?: number; eventIndex?: number; handler?: string } | null;
-                    const id = p && typeof p.signature === 'string' ? eventId({ signature: p.signature, instructionIndex: p.instructionIndex ?? 0, eventIndex: p.eventIndex ?? 0 }) : null;
-                    return { eventId: id, handler: p && typeof p.handler === 'string' ? p.handler : null };
-                },
+                execute: jobs.execute,
+                describe: jobs.describe,
                 ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
                 ...(options.jobLeaseMs === undefined ? {} : { leaseMs: options.jobLeaseMs }),
                 ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
@@ -320,7 +222,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                     owner,
                     events,
                     signal: stopController.signal,
-                    ...(options.leader?.ttlMs === undefined ? {} : { ttlMs: options.leader.ttlMs }),
+                    leaseMs: options.leader?.leaseMs ?? options.leader?.ttlMs, // `ttlMs`: the deprecated name
                     ...(options.leader?.renewMs === undefined ? {} : { renewMs: options.leader.renewMs }),
                     onChange: lease => {
                         leading = lease;
@@ -368,7 +270,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
         async status() {
             const [cursor, checked, lease, dead, open, chainSlot, pending] = await Promise.all([
-                store.getCursor(cursorName) as Promise<CursorRecord | null>,
+                store.getCursor(cursorName),
                 store.getCursor(checkedCursorName(cursorName)),
                 store.getLease(leaseName),
                 store.countJobs({ queue, statuses: ['dead'] }),
@@ -386,7 +288,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                 lease,
                 cursor: cursor ? { slot: cursor.slot, signature: cursor.signature, updatedAt: cursor.updatedAt } : null,
                 chainSlot,
-                lagSlots: lagOf(chainSlot, cursor, checked),
+                lagSlots: ingestionLagSlots(chainSlot, cursor, checked),
                 ingestion: { live: ing.live, lastBackfillAt: ing.lastBackfillAt, pendingSignatures: ing.pendingSignatures },
                 queue: { name: queue, inFlight: runner?.inFlight ?? 0, pending, deadLetters: dead },
                 unfinalizedEvents: open.length,
@@ -457,9 +359,7 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
         async ingestTransactions(transactions) {
             if (state === 'stopping' || state === 'stopped') throw workerStateInvalid('ingest transactions', state);
-            if (!Array.isArray(transactions)) throw workerConfigInvalid('transactions', 'expected an array');
-            transactions.forEach(checkObservedTransaction);
-            return ingestion.ingestTransactions(transactions);
+            return push.push(transactions);
         },
         installSignalHandlers(signals = ['SIGTERM', 'SIGINT']) {
             const onSignal = () => void worker.stop();
@@ -470,22 +370,4 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         },
     };
     return worker;
-}
-
-/** Slots between the chain and what ingestion has checked (the cursor, or the finalized slot a caught-up pass saw). */
-function lagOf(chainSlot: bigint | null, cursor: CursorRecord | null, checked: CursorRecord | null): bigint | null {
-    if (chainSlot === null || cursor === null) return null;
-    const through = checked !== null && checked.slot > cursor.slot ? checked.slot : cursor.slot;
-    return chainSlot > through ? chainSlot - through : 0n;
-}
-
-/** Checks a transaction handed to `ingestTransactions` (hostile input: a webhook body). */
-function checkObservedTransaction(tx: ObservedTransaction, index: number): void {
-    const at = `transactions[${index}]`;
-    if (!tx || typeof tx !== 'object') throw workerConfigInvalid(at, 'expected { signature, slot, logs, err }');
-    if (typeof tx.signature !== 'string' || !/^[1-9A-HJ-NP-Za-km-z]{64,88}$/.test(tx.signature)) throw workerConfigInvalid(`${at}.signature`, 'expected a base58 transaction signature');
-    if (typeof tx.slot !== 'bigint' || tx.slot < 0n) throw workerConfigInvalid(`${at}.slot`, 'expected a non-negative bigint');
-    if (!Array.isArray(tx.logs) || !tx.logs.every(line => typeof line === 'string')) throw workerConfigInvalid(`${at}.logs`, 'expected an array of strings');
-    if (!('err' in tx)) throw workerConfigInvalid(`${at}.err`, 'is required: null for a successful transaction, the error otherwise');
-    if (tx.commitment !== undefined && tx.commitment !== 'confirmed' && tx.commitment !== 'finalized') throw workerConfigInvalid(`${at}.commitment`, 'expected confirmed or finalized');
 }

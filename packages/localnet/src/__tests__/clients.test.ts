@@ -5,6 +5,7 @@
 import { AnchorProvider, type Idl, Program } from '@coral-xyz/anchor';
 import { getUpdateConfigInstruction } from '@raffle/client';
 import { rwaRaffleIdl } from '@raffle/program';
+import { waitFor } from '@raffle/test-support';
 import {
     type Address,
     appendTransactionMessageInstructions,
@@ -25,7 +26,6 @@ import { Connection, Keypair, PublicKey, SystemProgram, Transaction, VersionedTr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Localnet, startLocalnet } from '../index';
-import { waitFor } from './helpers';
 
 let net: Localnet;
 
@@ -69,7 +69,7 @@ describe('@solana/kit', () => {
             })();
             await sendAndConfirm(signed, { commitment: 'confirmed' });
             expect((await rpc.getBalance(destination, { commitment: 'confirmed' }).send()).value).toBe(1_000_000_000n);
-            await waitFor(() => (seen.includes(signature) ? true : undefined), 5000);
+            await waitFor('the logs notification', () => (seen.includes(signature) ? true : undefined), { timeoutMs: 5_000 });
             const first = await firstFinal;
             expect(first?.value.err).toBeNull();
             const tx = await rpc.getTransaction(signature as Signature, { maxSupportedTransactionVersion: 0, encoding: 'json' }).send();
@@ -128,13 +128,13 @@ describe('@solana/web3.js 1.x Connection', () => {
         const listener = connection.onLogs(destination, (logs) => seen.push({ signature: logs.signature, err: logs.err }), 'confirmed');
         try {
             // web3.js subscribes lazily: send only once the node has the subscription, as a real node would need too.
-            await waitFor(() => (net.control.status().subscriptions > subscriptionsBefore ? true : undefined), 5000);
+            await waitFor('the logs subscription to reach the node', () => (net.control.status().subscriptions > subscriptionsBefore ? true : undefined), { timeoutMs: 5_000 });
             const tx = new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: destination, lamports: 2_000_000_000 }));
             const signature = await connection.sendTransaction(tx, [payer]);
             const latest = await connection.getLatestBlockhash();
             const confirmation = await connection.confirmTransaction({ signature, ...latest }, 'confirmed');
             expect(confirmation.value.err).toBeNull();
-            await waitFor(() => (seen.some((s) => s.signature === signature) ? true : undefined), 5000);
+            await waitFor('the logs notification', () => (seen.some((s) => s.signature === signature) ? true : undefined), { timeoutMs: 5_000 });
             expect(await connection.getBalance(destination)).toBe(2_000_000_000);
             const list = await connection.getSignaturesForAddress(destination);
             expect(list[0]?.signature).toBe(signature);
@@ -194,11 +194,13 @@ describe("Anchor's Program", () => {
         expect(config['feeBps']).toBe(250);
 
         const events: { name: string; feeBps: unknown; slot: number }[] = [];
+        const subscriptionsBefore = net.control.status().subscriptions;
         const listener = program.addEventListener('configUpdated' as never, ((event: Record<string, unknown>, slot: number) => {
             events.push({ name: 'configUpdated', feeBps: event['feeBps'], slot });
         }) as never);
         try {
-            await new Promise((r) => setTimeout(r, 200));
+            // Anchor subscribes through web3.js, lazily: send only once the node has the subscription.
+            await waitFor('the event listener subscription to reach the node', () => net.control.status().subscriptions > subscriptionsBefore, { timeoutMs: 5_000 });
             const rpc = createSolanaRpc(net.rpcUrl);
             const rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
             const { value: latestBlockhash } = await rpc.getLatestBlockhash().send();
@@ -228,7 +230,7 @@ describe("Anchor's Program", () => {
             );
             assertIsTransactionWithBlockhashLifetime(signed);
             await sendAndConfirmTransactionFactory({ rpc, rpcSubscriptions })(signed, { commitment: 'confirmed' });
-            await waitFor(() => (events.length > 0 ? true : undefined), 5000);
+            await waitFor('the ConfigUpdated event at the listener', () => (events.length > 0 ? true : undefined), { timeoutMs: 5_000 });
             expect(events[0]!.feeBps).toBe(300);
             const updated = await accountNamespace['config']!.fetch(new PublicKey(f.configAddress));
             expect(updated['feeBps']).toBe(300);

@@ -1,9 +1,11 @@
+import { isRaffleError, RAFFLE_ERROR__LOCALNET__PORT_IN_USE } from '@raffle/errors';
+import { waitFor } from '@raffle/test-support';
 import type { Address } from '@solana/kit';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Localnet, startLocalnet } from '../index';
-import { rpc, rpcOk, rpcRaw, send, sleep, transferTx, waitFor, WsClient } from './helpers';
+import { rpc, rpcOk, rpcRaw, send, sleep, transferTx, WsClient } from './helpers';
 
 let net: Localnet;
 const clients: WsClient[] = [];
@@ -65,7 +67,7 @@ describe('fault injection', () => {
         clients.push(a, b);
         await a.subscribe('slotSubscribe');
         expect(await rpcOk(net.rpcUrl, 'localnet_dropWebsockets')).toBe(2);
-        await waitFor(() => (a.closed && b.closed ? true : undefined));
+        await waitFor('both websockets to close', () => (a.closed && b.closed ? true : undefined));
         net.control.setFaults({ refuseWebsockets: true });
         await expect(WsClient.open(net.wsUrl)).rejects.toThrow(/503/);
         net.control.setFaults({ refuseWebsockets: false });
@@ -86,7 +88,7 @@ describe('fault injection', () => {
         expect(c.of(sub)).toHaveLength(0);
         net.control.setFaults({ notificationDropRate: 0 });
         net.control.advanceSlots(1);
-        await waitFor(() => c.of(sub)[0]);
+        await waitFor('a slot notification once none is dropped', () => c.of(sub)[0]);
     });
 
     it('forks a confirmed transaction away: statuses forget it, processed/confirmed subscribers see the rollback, finalized never see it', async () => {
@@ -100,16 +102,16 @@ describe('fault injection', () => {
         const { wire, signature } = await transferTx(net.rpcUrl, payer.keypair.signer, stranger, 3_000_000_000n);
         await send(net.rpcUrl, wire);
         net.control.advanceSlots(1);
-        await waitFor(() => c.of(logsConfirmed)[0]);
-        await waitFor(() => c.of(accConfirmed)[0]);
+        await waitFor('the confirmed logs notification', () => c.of(logsConfirmed)[0]);
+        await waitFor('the confirmed account notification', () => c.of(accConfirmed)[0]);
         expect((await rpcOk(net.rpcUrl, 'getSignatureStatuses', [[signature]])).value[0].confirmationStatus).toBe('confirmed');
         const forked = await rpcOk(net.rpcUrl, 'localnet_fork', [signature]);
         expect(forked.dropped.map((d: { signature: string }) => d.signature)).toEqual([signature]);
         expect((await rpcOk(net.rpcUrl, 'getSignatureStatuses', [[signature], { searchTransactionHistory: true }])).value).toEqual([null]);
         expect((await rpcOk(net.rpcUrl, 'getBalance', [stranger, { commitment: 'processed' }])).value).toBe(0);
-        const rolledBack = await waitFor(() => c.of(accProcessed).find((n) => n.params.result.value.lamports === 0));
+        const rolledBack = await waitFor('the processed account notification of the rollback', () => c.of(accProcessed).find((n) => n.params.result.value.lamports === 0));
         expect(rolledBack.params.result.value.owner).toBe('11111111111111111111111111111111');
-        await waitFor(() => c.of(accConfirmed).find((n) => n.params.result.value.lamports === 0));
+        await waitFor('the confirmed account notification of the rollback', () => c.of(accConfirmed).find((n) => n.params.result.value.lamports === 0));
         net.control.advanceSlots(6);
         await sleep(50);
         expect(c.of(logsFinal)).toHaveLength(0);
@@ -119,7 +121,7 @@ describe('fault injection', () => {
         await send(net.rpcUrl, second.wire);
         net.control.advanceSlots(5);
         expect((await rpc(net.rpcUrl, 'localnet_fork', [second.signature])).error?.code).toBe(-32602);
-        await waitFor(() => c.of(logsFinal)[0]);
+        await waitFor('the finalized logs notification of the second transfer', () => c.of(logsFinal)[0]);
     });
 });
 
@@ -155,10 +157,38 @@ describe('control methods', () => {
         await rpcOk(net.rpcUrl, 'localnet_setCommitmentLags', [{ finalization: 3 }]);
         expect(await rpcOk(net.rpcUrl, 'localnet_setSlotInterval', [50])).toBe(50);
         const s0 = await rpcOk(net.rpcUrl, 'getSlot', [{ commitment: 'processed' }]);
-        await waitFor(async () => ((await rpcOk(net.rpcUrl, 'getSlot', [{ commitment: 'processed' }])) > s0 + 1 ? true : undefined));
+        await waitFor('two slots on the slot clock', async () => ((await rpcOk(net.rpcUrl, 'getSlot', [{ commitment: 'processed' }])) > s0 + 1 ? true : undefined));
         expect(await rpcOk(net.rpcUrl, 'localnet_setSlotInterval', [null])).toBeNull();
         const fixtures = await rpcOk(net.rpcUrl, 'localnet_getFixtures');
         expect(fixtures.configAddress).toBe(f.configAddress);
         expect(fixtures.admin.secretKey).toHaveLength(64);
+    });
+
+    it('refuses bad control input with -32602 and the message of its localnet error code', async () => {
+        const error = async (method: string, params: unknown[]) => (await rpc(net.rpcUrl, method, params)).error;
+        expect(await error('localnet_restore', ['snapshot-999'])).toMatchObject({
+            code: -32602,
+            message: '[5005] No snapshot snapshot-999; snapshots live in memory (at most 64) and are lost on restart.',
+        });
+        expect(await error('localnet_setFaults', [{ failureRate: 2 }])).toMatchObject({ code: -32602, message: expect.stringMatching(/^\[5008\] Fault injection setting `failureRate` is invalid/) });
+        expect(await error('localnet_airdropTokens', [{ owner: stranger, mint: stranger, amount: 1 }])).toMatchObject({
+            code: -32602,
+            message: `[5007] ${stranger} is not an initialized SPL Token mint in the local cluster.`,
+        });
+        const badKey = [{ pubkey: 'not-a-key', account: { lamports: 1, data: ['', 'base64'], owner: '11111111111111111111111111111111' } }];
+        expect(await error('localnet_loadAccounts', [badKey])).toMatchObject({ code: -32602, message: expect.stringMatching(/^\[5009\] Account fixture #0 is invalid: pubkey is not a base58 address/) });
+        expect(await error('localnet_fork', ['1'.repeat(64)])).toMatchObject({ code: -32602, message: expect.stringMatching(/^\[5001\] No landed transaction/) });
+        expect(await error('localnet_setSlotInterval', [5])).toMatchObject({ code: -32602, message: expect.stringMatching(/^\[5000\] Local cluster option `slotIntervalMs`/) });
+    });
+});
+
+describe('startup errors', () => {
+    it('rejects a port in use with RAFFLE_ERROR__LOCALNET__PORT_IN_USE (JSON-RPC and PubSub ports)', async () => {
+        for (const ports of [{ rpcPort: net.rpcPort, wsPort: 0 }, { rpcPort: 0, wsPort: net.wsPort }]) {
+            const taken = ports.rpcPort || ports.wsPort;
+            await expect(startLocalnet({ ...ports, fixtures: false, slotIntervalMs: null })).rejects.toSatisfy(
+                (e) => isRaffleError(e, RAFFLE_ERROR__LOCALNET__PORT_IN_USE) && e.context.port === taken && e.context.host === '127.0.0.1',
+            );
+        }
     });
 });

@@ -67,17 +67,6 @@ export async function send(url: string, wire: string, config: Record<string, unk
     return rpc(url, 'sendTransaction', [wire, { encoding: 'base64', ...config }]);
 }
 
-/** Polls `check` until it returns a value (not undefined), at most `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, intervalMs = 20): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (let i = 0; i < 100_000 && Date.now() < deadline; i++) {
-        const v = await check();
-        if (v !== undefined) return v;
-        await new Promise((r) => setTimeout(r, intervalMs));
-    }
-    throw new Error(`waitFor: timed out after ${timeoutMs} ms`);
-}
-
 /** A raw PubSub client. */
 export class WsClient {
     readonly notifications: any[] = [];

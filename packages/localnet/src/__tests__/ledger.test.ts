@@ -1,12 +1,20 @@
 import { deserializeMetadata } from '@metaplex-foundation/mpl-token-metadata';
 import { publicKey } from '@metaplex-foundation/umi';
 import { getConfigDecoder } from '@raffle/client';
-import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
+import {
+    isRaffleError,
+    RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS,
+    RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED,
+    RAFFLE_ERROR__LOCALNET__OPTION_INVALID,
+    RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE,
+    RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED,
+    RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND,
+} from '@raffle/errors';
 import { type Address, getBase64Encoder, lamports } from '@solana/kit';
 import { getTransferSolInstruction } from '@solana-program/system';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { createRaffleSvm, Ledger, type RaffleFixtures } from '../index';
+import { createRaffleSvm, Ledger, type LedgerEvents, type RaffleFixtures } from '../index';
 import { buildTx } from './helpers';
 
 const wire = (b64: string) => new Uint8Array(getBase64Encoder().encode(b64));
@@ -57,8 +65,22 @@ describe('createRaffleSvm (library layer)', () => {
         expect(a.fixtures.configInitialized).toBe(false);
     });
 
-    it('rejects bad options with a RaffleError', async () => {
-        await expect(createRaffleSvm({ feeBps: 10_001 })).rejects.toSatisfy((e) => isRaffleError(e, RAFFLE_ERROR__INVALID_ARGUMENT));
+    it('rejects bad options with RAFFLE_ERROR__LOCALNET__OPTION_INVALID naming the option', async () => {
+        await expect(createRaffleSvm({ feeBps: 10_001 })).rejects.toSatisfy(
+            (e) => isRaffleError(e, RAFFLE_ERROR__LOCALNET__OPTION_INVALID) && e.context.option === 'feeBps',
+        );
+        const { svm } = await createRaffleSvm({ wallets: 1, prizeNfts: 0, programBytes: null });
+        expect(() => new Ledger(svm, { finalizationLag: 1001 })).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__LOCALNET__OPTION_INVALID, context: { option: 'finalizationLag', reason: 'must be an integer in [0, 1000]' } }),
+        );
+    });
+
+    it('reports a failed fixture transaction with its step', async () => {
+        // The config exists already in this SVM, so initialize_config fails the second time.
+        const { svm } = await createRaffleSvm({ wallets: 1, prizeNfts: 0 });
+        await expect(createRaffleSvm({ svm, wallets: 1, prizeNfts: 0 })).rejects.toSatisfy(
+            (e) => isRaffleError(e, RAFFLE_ERROR__LOCALNET__FIXTURE_TRANSACTION_FAILED) && e.context.step === 'initialize_config',
+        );
     });
 });
 
@@ -103,10 +125,11 @@ describe('Ledger', () => {
     it('with zero lags, emits confirmed and finalized commitment events as the transaction lands', async () => {
         ledger.setCommitmentLags({ confirmation: 0, finalization: 0 });
         const seen: string[] = [];
-        const off = ledger.events.on('commitment', (e) => seen.push(...e.records.map((r) => `${e.commitment}:${r.signature}`)));
+        const onCommitment = (e: LedgerEvents['commitment']) => seen.push(...e.records.map((r) => `${e.commitment}:${r.signature}`));
+        ledger.events.on('commitment', onCommitment);
         const { bytes, signature } = await transfer(1_000_000_000n);
         expect(ledger.sendTransaction(bytes).kind).toBe('landed');
-        off();
+        ledger.events.off('commitment', onCommitment);
         expect(seen).toEqual([`confirmed:${signature}`, `finalized:${signature}`]);
         expect(ledger.statusOf(signature)?.confirmationStatus).toBe('finalized');
     });
@@ -139,7 +162,10 @@ describe('Ledger', () => {
         expect(ledger.getAccount(fixtures.wallets[0]!.address)!.lamports).toBe(balanceBefore);
         expect(ledger.getAccount(someone)!.lamports).toBe(lamports(2_000_000_000n));
         ledger.advanceSlots(3);
-        expect(() => ledger.fork(second.signature)).toThrow(/already finalized/);
+        expect(() => ledger.fork(second.signature)).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__LOCALNET__TRANSACTION_FINALIZED, context: expect.objectContaining({ signature: second.signature }) }),
+        );
+        expect(() => ledger.fork(first.signature)).toThrow(expect.objectContaining({ code: RAFFLE_ERROR__LOCALNET__TRANSACTION_NOT_FOUND }));
     });
 
     it('reports the fee the runtime charges (signatures, precompile signatures, priority fees)', async () => {
@@ -185,8 +211,12 @@ describe('Ledger', () => {
         const now = ledger.unixTimestamp;
         ledger.warpClock(now + 86_400n);
         expect(ledger.svm.getClock().unixTimestamp).toBe(now + 86_400n);
-        expect(() => ledger.warpClock(now)).toThrow();
+        expect(() => ledger.warpClock(now)).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__LOCALNET__CLOCK_BACKWARDS, context: { requested: now, current: now + 86_400n } }),
+        );
         ledger.warpToSlot(ledger.slot('processed') + 1000n);
         expect(ledger.svm.getClock().slot).toBe(ledger.slot('processed'));
+        const tip = ledger.slot('processed');
+        expect(() => ledger.warpToSlot(tip)).toThrow(expect.objectContaining({ code: RAFFLE_ERROR__LOCALNET__SLOT_NOT_IN_FUTURE, context: { requested: tip, current: tip } }));
     });
 });

@@ -15,11 +15,12 @@ import {
     RefundMode,
 } from '@raffle/client';
 import { createKeypairSigner, encodePermitMessage, getEd25519VerifyInstructionData } from '@raffle/permit';
+import { waitFor } from '@raffle/test-support';
 import { type Address, getAddressEncoder, getBase64Encoder } from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Localnet, startLocalnet } from '../index';
-import { buildTx, rpcOk, send, waitFor, WsClient } from './helpers';
+import { buildTx, rpcOk, send, WsClient } from './helpers';
 
 let net: Localnet;
 
@@ -91,11 +92,11 @@ describe('rwa_raffle through the local cluster', () => {
             const tx = await buildTx([verify, create], organizer.keypair.signer, value.blockhash);
             const sent = await send(net.rpcUrl, tx.wire);
             expect(sent.error).toBeUndefined();
-            const created = await waitFor(() => ws.of(programSub).find((n) => n.params.result.value.pubkey === raffle));
+            const created = await waitFor('the program notification of the new raffle', () => ws.of(programSub).find((n) => n.params.result.value.pubkey === raffle));
             const decoded = getRaffleDecoder().decode(new Uint8Array(getBase64Encoder().encode(created.params.result.value.account.data[0])));
             expect(decoded.maxTickets).toBe(10);
             net.control.advanceSlots(1);
-            const logs = await waitFor(() => ws.of(logsSub)[0]);
+            const logs = await waitFor('the confirmed logs notification', () => ws.of(logsSub)[0]);
             expect(logs.params.result.value.signature).toBe(tx.signature);
             expect(logs.params.result.value.logs.some((l: string) => l.startsWith('Program data: '))).toBe(true);
 

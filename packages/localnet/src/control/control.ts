@@ -6,7 +6,7 @@
 import type { Address, EncodedAccount } from '@solana/kit';
 import { lamports } from '@solana/kit';
 
-import { invalidArgument } from '../errors';
+import { accountFixtureInvalid, fixturesNotLoaded, invalidArgument, notAMint, optionInvalid, snapshotNotFound } from '../errors';
 import { type AccountWriter, associatedTokenAddress, writeMint, writeTokenAccount } from '../fixtures/accounts';
 import { deriveFixtureKeypair } from '../fixtures/keys';
 import { addFixtureWallet, addPrizeNft, type FixturePrizeNft, type FixtureWallet, type RaffleFixtures } from '../fixtures/raffle-svm';
@@ -155,7 +155,7 @@ export class LocalnetControl {
      * @returns the new processed slot
      */
     async advanceSlotsYielding(count = 1): Promise<bigint> {
-        if (!Number.isInteger(count) || count < 1 || count > 100_000) throw invalidArgument('count', 'must be an integer in [1, 100000]');
+        if (!Number.isInteger(count) || count < 1 || count > 100_000) throw optionInvalid('count', 'must be an integer in [1, 100000]');
         for (let done = 0; done < count; ) {
             const n = Math.min(SLOTS_PER_TURN, count - done);
             this.host.ledger.advanceSlots(n);
@@ -199,7 +199,7 @@ export class LocalnetControl {
      * @param ms - interval in ms, or `null` to stop producing empty slots
      */
     setSlotInterval(ms: number | null): void {
-        if (ms !== null && (!Number.isInteger(ms) || ms < 10 || ms > 600_000)) throw invalidArgument('ms', 'must be null or an integer in [10, 600000]');
+        if (ms !== null && (!Number.isInteger(ms) || ms < 10 || ms > 600_000)) throw optionInvalid('slotIntervalMs', 'must be null or an integer in [10, 600000]');
         this.host.setSlotIntervalMs(ms);
     }
 
@@ -242,7 +242,7 @@ export class LocalnetControl {
         const { ledger } = this.host;
         const mintAccount = ledger.getAccount(input.mint);
         const mint = mintAccount ? parseMint(mintAccount.programAddress, mintAccount.data) : null;
-        if (!mintAccount || !mint) throw invalidArgument('mint', `${input.mint} is not an initialized SPL mint`);
+        if (!mintAccount || !mint) throw notAMint(input.mint);
         const ata = await associatedTokenAddress(input.owner, input.mint);
         const existing = ledger.getAccount(ata);
         const state = existing ? parseTokenAccount(existing.programAddress, existing.data) : null;
@@ -270,11 +270,11 @@ export class LocalnetControl {
      */
     async loadFixtures(input: { wallets?: number; prizeNfts?: number; owner?: Address }): Promise<{ wallets: FixtureWallet[]; prizeNfts: FixturePrizeNft[] }> {
         const fixtures = this.host.fixtures;
-        if (!fixtures) throw invalidArgument('fixtures', 'this cluster was started without the raffle fixtures');
+        if (!fixtures) throw fixturesNotLoaded();
         const walletCount = input.wallets ?? 0;
         const nftCount = input.prizeNfts ?? 0;
         for (const [name, n] of [['wallets', walletCount], ['prizeNfts', nftCount]] as const) {
-            if (!Number.isInteger(n) || n < 0 || n > 100) throw invalidArgument(name, 'must be an integer in [0, 100]');
+            if (!Number.isInteger(n) || n < 0 || n > 100) throw optionInvalid(name, 'must be an integer in [0, 100]');
         }
         const batch = this.fixtureSeq++;
         const wallets: FixtureWallet[] = [];
@@ -307,17 +307,21 @@ export class LocalnetControl {
         if (!Array.isArray(accounts) || accounts.length > 1000) throw invalidArgument('accounts', 'must be an array of at most 1000 accounts');
         const decoded: EncodedAccount[] = accounts.map((entry, i) => {
             const a = entry?.account;
-            if (!a || typeof entry.pubkey !== 'string' || typeof a.owner !== 'string') throw invalidArgument(`accounts[${i}]`, 'expected { pubkey, account: { lamports, data, owner } }');
+            if (!a || typeof entry.pubkey !== 'string' || typeof a.owner !== 'string') throw accountFixtureInvalid(i, 'pubkey, account or account.owner is missing');
             const [text, encoding] = Array.isArray(a.data) ? a.data : [];
-            if (typeof text !== 'string' || encoding !== 'base64') throw invalidArgument(`accounts[${i}].data`, 'expected [base64, "base64"]');
+            if (typeof text !== 'string' || encoding !== 'base64') throw accountFixtureInvalid(i, 'data is not [base64, "base64"]');
             const data = new Uint8Array(Buffer.from(text, 'base64'));
-            if (data.length > 10 * 1024 * 1024) throw invalidArgument(`accounts[${i}].data`, 'larger than 10 MiB');
+            if (data.length > 10 * 1024 * 1024) throw accountFixtureInvalid(i, 'data is larger than 10 MiB');
+            if (!isBase58Address(entry.pubkey)) throw accountFixtureInvalid(i, 'pubkey is not a base58 address');
+            if (!isBase58Address(a.owner)) throw accountFixtureInvalid(i, 'owner is not a base58 address');
+            const balance = asU64(a.lamports);
+            if (balance === undefined) throw accountFixtureInvalid(i, 'lamports is not a u64 (number or decimal string)');
             return {
-                address: checkAddress(entry.pubkey, `accounts[${i}].pubkey`),
-                lamports: lamports(toU64(a.lamports, `accounts[${i}].lamports`)),
+                address: entry.pubkey,
+                lamports: lamports(balance),
                 data,
                 executable: a.executable === true,
-                programAddress: checkAddress(a.owner, `accounts[${i}].owner`),
+                programAddress: a.owner,
                 space: BigInt(data.length),
             };
         });
@@ -356,7 +360,7 @@ export class LocalnetControl {
      */
     restore(id: string): void {
         const snap = this.snapshots.get(id);
-        if (!snap) throw invalidArgument('id', `no snapshot ${id}`);
+        if (!snap) throw snapshotNotFound(id);
         this.host.ledger.restore(snap);
     }
 
@@ -411,15 +415,14 @@ export class LocalnetControl {
     }
 }
 
-function checkAddress(value: string, name: string): Address {
-    if (!/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(value)) throw invalidArgument(name, 'not a base58 address');
-    return value as Address;
+function isBase58Address(value: string): value is Address {
+    return /^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(value);
 }
 
-function toU64(value: unknown, name: string): bigint {
+function asU64(value: unknown): bigint | undefined {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-    if (typeof value === 'string' && /^\d{1,20}$/.test(value) && BigInt(value) <= 18_446_744_073_709_551_615n) return BigInt(value);
-    throw invalidArgument(name, 'must be a u64 (number or decimal string)');
+    if (typeof value === 'string' && /^\d{1,20}$/.test(value) && BigInt(value) <= U64_MAX) return BigInt(value);
+    return undefined;
 }
 
 /**
@@ -435,5 +438,7 @@ function toU64(value: unknown, name: string): bigint {
  * ```
  */
 export function parseU64Input(value: unknown, name: string): bigint {
-    return toU64(value, name);
+    const parsed = asU64(value);
+    if (parsed === undefined) throw invalidArgument(name, 'must be a u64 (number or decimal string)');
+    return parsed;
 }

@@ -3,7 +3,7 @@
  * response delays, an unhealthy node, refused or lossy websockets. Randomness is seeded, so a
  * chaos test replays the same faults.
  */
-import { invalidArgument } from '../errors';
+import { faultConfigInvalid } from '../errors';
 
 /**
  * The faults in effect.
@@ -104,14 +104,14 @@ export class FaultInjector {
         const next = { ...this.current, ...patch };
         fraction('failureRate', next.failureRate);
         fraction('notificationDropRate', next.notificationDropRate);
-        if (next.failureStatus !== 429 && next.failureStatus !== 503) throw invalidArgument('failureStatus', 'must be 429 or 503');
+        if (next.failureStatus !== 429 && next.failureStatus !== 503) throw faultConfigInvalid('failureStatus', 'must be 429 or 503');
         millis('delayMs', next.delayMs);
         millis('jitterMs', next.jitterMs);
         if (!Array.isArray(next.methods) || !next.methods.every((m) => typeof m === 'string' && m.length < 100)) {
-            throw invalidArgument('methods', 'must be an array of method names');
+            throw faultConfigInvalid('methods', 'must be an array of method names');
         }
         for (const flag of ['unhealthy', 'refuseWebsockets'] as const) {
-            if (typeof next[flag] !== 'boolean') throw invalidArgument(flag, 'must be a boolean');
+            if (typeof next[flag] !== 'boolean') throw faultConfigInvalid(flag, 'must be a boolean');
         }
         this.current = Object.freeze({ ...next, methods: Object.freeze([...next.methods]) });
         return this.current;
@@ -180,9 +180,9 @@ export class FaultInjector {
 }
 
 function fraction(name: string, value: unknown): void {
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalidArgument(name, 'must be a number in [0, 1]');
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw faultConfigInvalid(name, 'must be a number in [0, 1]');
 }
 
 function millis(name: string, value: unknown): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 600_000) throw invalidArgument(name, 'must be an integer number of milliseconds in [0, 600000]');
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 600_000) throw faultConfigInvalid(name, 'must be an integer number of milliseconds in [0, 600000]');
 }

@@ -8,7 +8,7 @@
 import type { Address, EncodedAccount } from '@solana/kit';
 
 import { SYSTEM_PROGRAM_ADDRESS, VOTE_PROGRAM_ADDRESS } from '../svm/addresses';
-import type { Commitment, Ledger, TransactionRecord } from '../svm/ledger';
+import type { Commitment, Ledger, LedgerEventListeners, TransactionRecord } from '../svm/ledger';
 import { mintDecimalsAt, parseFilters, type AccountFilter } from '../rpc/methods/accounts';
 import { type AccountEncodingConfig, encodeAccount, parseAccountEncoding } from '../rpc/encoding';
 import { invalidParams, RpcError, RPC_ERROR_CODES } from '../rpc/errors';
@@ -65,7 +65,14 @@ export class SubscriptionManager {
     private readonly entries = new Map<number, Entry>();
     private readonly bySink = new Map<SubscriptionSink, Set<number>>();
     private nextId = 0;
-    private readonly unsubscribeLedger: (() => void)[] = [];
+    /** What this manager listens to on the ledger (kept to remove the same functions on close). */
+    private readonly ledgerListeners: Omit<LedgerEventListeners, 'reset'> = {
+        transaction: (r) => this.onCommitted('processed', [r]),
+        commitment: (e) => this.onCommitted(e.commitment, e.records),
+        slot: (e) => this.onSlot(e),
+        fork: (e) => this.onFork(e.dropped, e.confirmedSlot),
+        accounts: (addresses) => this.onAccounts(addresses, ['processed', 'confirmed', 'finalized']),
+    };
     private lastRoot: bigint | undefined;
 
     /**
@@ -77,13 +84,8 @@ export class SubscriptionManager {
         private readonly shouldDrop: () => boolean = () => false,
     ) {
         const ev = ledger.events;
-        this.unsubscribeLedger.push(
-            ev.on('transaction', (r) => this.onCommitted('processed', [r])),
-            ev.on('commitment', (e) => this.onCommitted(e.commitment, e.records)),
-            ev.on('slot', (e) => this.onSlot(e)),
-            ev.on('fork', (e) => this.onFork(e.dropped, e.confirmedSlot)),
-            ev.on('accounts', (addresses) => this.onAccounts(addresses, ['processed', 'confirmed', 'finalized'])),
-        );
+        const l = this.ledgerListeners;
+        ev.on('transaction', l.transaction).on('commitment', l.commitment).on('slot', l.slot).on('fork', l.fork).on('accounts', l.accounts);
     }
 
     /** Number of live subscriptions. */
@@ -93,7 +95,9 @@ export class SubscriptionManager {
 
     /** Stops listening to the ledger and forgets every subscription. */
     close(): void {
-        for (const off of this.unsubscribeLedger) off();
+        const ev = this.ledger.events;
+        const l = this.ledgerListeners;
+        ev.off('transaction', l.transaction).off('commitment', l.commitment).off('slot', l.slot).off('fork', l.fork).off('accounts', l.accounts);
         this.entries.clear();
         this.bySink.clear();
     }

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 
 import { type WebSocket, WebSocketServer } from 'ws';
 
+import { listenError } from '../errors';
 import { RPC_ERROR_CODES, RpcError } from '../rpc/errors';
 import { stringifyJson } from '../rpc/json';
 import type { SubscriptionManager, SubscriptionSink } from './subscriptions';
@@ -77,12 +78,14 @@ export class PubSubServer {
         return this.sockets.size;
     }
 
-    /** Starts listening. */
+    /** Starts listening; rejects with `RAFFLE_ERROR__LOCALNET__PORT_IN_USE` when the port is taken. */
     async listen(): Promise<void> {
+        const { host, port } = this.options;
         await new Promise<void>((resolve, reject) => {
-            this.http.once('error', reject);
-            this.http.listen(this.options.port, this.options.host, () => {
-                this.http.off('error', reject);
+            const onError = (e: unknown) => reject(listenError(e, host, port));
+            this.http.once('error', onError);
+            this.http.listen(port, host, () => {
+                this.http.off('error', onError);
                 resolve();
             });
         });

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import type { FaultInjector } from '../control/faults';
+import { listenError } from '../errors';
 import { type JsonRpcDispatcher, methodNames, parseRequestBody } from './dispatcher';
 import { stringifyJson } from './json';
 
@@ -70,12 +71,14 @@ export class RpcHttpServer {
         return this.boundPort;
     }
 
-    /** Starts listening. */
+    /** Starts listening; rejects with `RAFFLE_ERROR__LOCALNET__PORT_IN_USE` when the port is taken. */
     async listen(): Promise<void> {
+        const { host, port } = this.options;
         await new Promise<void>((resolve, reject) => {
-            this.server.once('error', reject);
-            this.server.listen(this.options.port, this.options.host, () => {
-                this.server.off('error', reject);
+            const onError = (e: unknown) => reject(listenError(e, host, port));
+            this.server.once('error', onError);
+            this.server.listen(port, host, () => {
+                this.server.off('error', onError);
                 resolve();
             });
         });

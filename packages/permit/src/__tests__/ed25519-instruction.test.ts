@@ -11,7 +11,8 @@ import {
     setTransactionMessageLifetimeUsingBlockhash,
     signTransactionMessageWithSigners,
 } from '@solana/kit';
-import { FailedTransactionMetadata, LiteSVM, TransactionMetadata } from 'litesvm';
+import { createRaffleSvm } from '@raffle/localnet';
+import { FailedTransactionMetadata, type LiteSVM, TransactionMetadata } from 'litesvm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createNodeCryptoSigner } from '../entries/node';
@@ -110,9 +111,14 @@ describe('getEd25519VerifyInstruction', () => {
     });
 });
 
-describe('Ed25519 precompile on LiteSVM', () => {
+describe('Ed25519 precompile on the localnet fixtures (createRaffleSvm)', () => {
+    let svm: LiteSVM;
+    beforeAll(async () => {
+        ({ svm } = await createRaffleSvm({ seed: 'permit-ed25519-tests', wallets: 0, prizeNfts: 0, programBytes: null }));
+    });
+
     async function send(ix: Instruction) {
-        const svm = new LiteSVM();
+        svm.expireBlockhash(); // a fresh blockhash per transaction
         const payer = await generateKeyPairSigner();
         svm.airdrop(payer.address, lamports(1_000_000_000n));
         const message = pipe(

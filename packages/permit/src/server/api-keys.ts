@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { describeValue } from '../internal/describe';
-import { invalidArgument } from './errors';
+import { apiKeyInvalid, serverOptionInvalid } from './errors';
 import type { ApiKeyRecord, ApiKeyScope, PermitServerStore } from './store/types';
 import { randomAlphanumeric, randomToken, sha256Hex } from './tokens';
 
@@ -43,7 +43,7 @@ export function apiKeyHasScope(granted: readonly ApiKeyScope[], required: ApiKey
 
 function checkScopes(scopes: unknown): ApiKeyScope[] {
     if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some(s => !API_KEY_SCOPES.includes(s as ApiKeyScope))) {
-        throw invalidArgument('scopes', `must be a non-empty array of ${API_KEY_SCOPES.join(', ')}, got ${describeValue(scopes)}`);
+        throw apiKeyInvalid('scopes', `must be a non-empty array of ${API_KEY_SCOPES.join(', ')}, got ${describeValue(scopes)}`);
     }
     return [...new Set(scopes as ApiKeyScope[])];
 }
@@ -51,7 +51,7 @@ function checkScopes(scopes: unknown): ApiKeyScope[] {
 function checkLabel(label: unknown): string {
     if (label === undefined) return '';
     if (typeof label !== 'string' || label.length > 200 || /[\u0000-\u001f\u007f]/.test(label)) {
-        throw invalidArgument('label', 'must be a string of at most 200 printable characters');
+        throw apiKeyInvalid('label', 'must be a string of at most 200 printable characters');
     }
     return label;
 }
@@ -77,7 +77,7 @@ export interface CreatedApiKey {
  * @param store - the store
  * @param input - scopes, an optional label, the clock
  * @returns the key (once) and its record
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` for bad scopes or label
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__API_KEY_INVALID` for bad scopes or label
  * @example
  * ```ts
  * const { key } = await createApiKey(store, { scopes: ['admin'], label: 'ops laptop' });
@@ -101,7 +101,7 @@ export async function createApiKey(
             revokedAt: null,
         };
         if (await store.createApiKey(record)) return { key, record };
-        if (attempt >= 3) throw invalidArgument('store', 'refused four fresh API keys in a row');
+        if (attempt >= 3) throw serverOptionInvalid('store', 'refused four fresh API keys in a row');
     }
 }
 
@@ -113,7 +113,7 @@ export async function createApiKey(
  * @param store - the store
  * @param input - the key (32 to 256 printable ASCII characters), scopes, label, clock
  * @returns the record
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` for a short or malformed key
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__API_KEY_INVALID` for a short or malformed key, bad scopes or label
  * (the message never contains the key)
  * @example
  * ```ts
@@ -126,7 +126,7 @@ export async function registerApiKey(
 ): Promise<ApiKeyRecord> {
     const key = input.key;
     if (typeof key !== 'string' || key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH || !KEY_TEXT.test(key)) {
-        throw invalidArgument('key', `must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} printable ASCII characters without spaces`);
+        throw apiKeyInvalid('key', `must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} printable ASCII characters without spaces`);
     }
     const scopes = checkScopes(input.scopes);
     const label = checkLabel(input.label);
@@ -144,7 +144,7 @@ export async function registerApiKey(
     if (!(await store.createApiKey(record))) {
         const raced = await store.getApiKeyByHash(keyHash);
         if (raced !== undefined) return raced;
-        throw invalidArgument('key', 'could not be registered (id collision); choose another key');
+        throw apiKeyInvalid('key', 'could not be registered (id collision); choose another key');
     }
     return record;
 }

@@ -1,21 +1,110 @@
 /**
- * Errors of the permit server. Thrown errors are `RaffleError`s; until the server's own codes
- * exist (see `errors-proposal.md`), they use `RAFFLE_ERROR__INVALID_ARGUMENT` with a `name`
- * naming what is wrong. HTTP responses carry the stable string codes of
+ * Errors of the permit server. Thrown errors are `RaffleError`s with the server's codes
+ * (1100-1108, listed in docs/errors.md); no context field ever holds key material, API keys,
+ * session tokens or request bodies. HTTP responses carry the stable string codes of
  * {@link PermitServerErrorCode}.
  *
  * @packageDocumentation
  */
-import { RAFFLE_ERROR__INVALID_ARGUMENT, RaffleError } from '@raffle/errors';
+import {
+    RAFFLE_ERROR__PERMIT__API_KEY_INVALID,
+    RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID,
+    RAFFLE_ERROR__PERMIT__POLICY_INVALID,
+    RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID,
+    RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID,
+    RAFFLE_ERROR__PERMIT__STORE_CLOSED,
+    RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID,
+    RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID,
+    RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER,
+    RaffleError,
+} from '@raffle/errors';
 
 /**
  * @internal
- * @param name - what is invalid (an option, an argument, a store state)
+ * @param option - the option (of the issuer, handler, listener, a store or `prune`)
  * @param reason - why, without secrets
  * @returns the error to throw
  */
-export function invalidArgument(name: string, reason: string): RaffleError {
-    return new RaffleError(RAFFLE_ERROR__INVALID_ARGUMENT, { name, reason });
+export function serverOptionInvalid(option: string, reason: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID, { option, reason });
+}
+
+/**
+ * @internal
+ * @param field - the limit, e.g. `policy.tiers.free.maxTickets`
+ * @param reason - why
+ * @returns the error to throw
+ */
+export function policyInvalid(field: string, reason: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__POLICY_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__POLICY_INVALID, { field, reason });
+}
+
+/**
+ * @internal
+ * @param reason - what is wrong with the signer list
+ * @returns the error to throw
+ */
+export function signerSetInvalid(reason: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID, { reason });
+}
+
+/**
+ * @internal
+ * @param field - the field, e.g. `organizer.tier` or `patch.active`
+ * @param reason - why
+ * @returns the error to throw
+ */
+export function organizerInvalid(field: string, reason: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID, { field, reason });
+}
+
+/**
+ * @internal
+ * @param field - `key`, `scopes` or `label`
+ * @param reason - why, never showing the key
+ * @returns the error to throw
+ */
+export function apiKeyInvalid(field: 'key' | 'scopes' | 'label', reason: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__API_KEY_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__API_KEY_INVALID, { field, reason });
+}
+
+/**
+ * @internal
+ * @param schema - the SQL schema
+ * @param applied - the newest migration applied there
+ * @param known - the newest migration this version knows
+ * @returns the error to throw
+ */
+export function storeSchemaNewer(schema: string, applied: number, known: number): RaffleError<typeof RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER, { schema, applied, known });
+}
+
+/**
+ * @internal
+ * @param store - which store (`memory`, ...)
+ * @returns the error to throw
+ */
+export function storeClosed(store: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__STORE_CLOSED> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__STORE_CLOSED, { store });
+}
+
+/**
+ * @internal
+ * @param name - the cursor parameter, e.g. `before`
+ * @returns the error to throw
+ */
+export function storeCursorInvalid(name: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID, { name });
+}
+
+/**
+ * @internal
+ * @param table - the table
+ * @param column - the column holding the unexpected value
+ * @returns the error to throw
+ */
+export function storeRowInvalid(table: string, column: string): RaffleError<typeof RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID> {
+    return new RaffleError(RAFFLE_ERROR__PERMIT__STORE_ROW_INVALID, { table, column });
 }
 
 /**

@@ -11,7 +11,7 @@ import { verifyEd25519 } from '../internal/ed25519-verify';
 import { decodeBase58, writeAddressBytes } from '../internal/base58';
 import { fromBase64 } from '../internal/encoding';
 import { API_KEY_SCOPES, apiKeyHasScope, createApiKey } from './api-keys';
-import { type PermitServerErrorCode, invalidArgument } from './errors';
+import { type PermitServerErrorCode, serverOptionInvalid } from './errors';
 import { readJsonObject } from './http/body';
 import { type ErrorDetails, HttpError, type IncomingRequest, RAW_HANDLER, type RawResponse, json } from './http/respond';
 import {
@@ -225,14 +225,14 @@ function checkRule(rule: RateLimitRule | false | undefined, fallback: RateLimitR
         !Number.isSafeInteger(rule.windowSeconds) ||
         rule.windowSeconds < 1
     ) {
-        throw invalidArgument(`rateLimits.${name}`, 'must be false or { limit, windowSeconds } with positive integers');
+        throw serverOptionInvalid(`rateLimits.${name}`, 'must be false or { limit, windowSeconds } with positive integers');
     }
     return rule;
 }
 
 function positiveOption(value: number | undefined, fallback: number, name: string, max: number): number {
     if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < 1 || value > max) throw invalidArgument(name, `must be an integer from 1 to ${max}`);
+    if (!Number.isSafeInteger(value) || value < 1 || value > max) throw serverOptionInvalid(name, `must be an integer from 1 to ${max}`);
     return value;
 }
 
@@ -266,7 +266,8 @@ function decodeSignature(value: string): Uint8Array | undefined {
  *
  * @param options - issuer options (store, signers, program, policy, chain readers) and HTTP options
  * @returns the handler
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` for invalid options
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID` for invalid options (and the
+ * errors of {@link createPermitIssuer})
  * @example
  * ```ts
  * import { Hono } from 'hono';
@@ -290,17 +291,17 @@ export function createPermitHandler(options: PermitHandlerOptions): PermitHandle
     const store: PermitServerStore = options.store;
     const domains = typeof options.domain === 'string' ? [options.domain] : [...(options.domain ?? [])];
     if (domains.length === 0 || domains.some(d => typeof d !== 'string' || d === '' || /[\s/]/.test(d))) {
-        throw invalidArgument('domain', 'must be the host (and port) of the server, e.g. "permits.example.com", or a list of them');
+        throw serverOptionInvalid('domain', 'must be the host (and port) of the server, e.g. "permits.example.com", or a list of them');
     }
     if (options.chainId !== undefined && (typeof options.chainId !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(options.chainId))) {
-        throw invalidArgument('chainId', 'must be a short printable string such as "devnet"');
+        throw serverOptionInvalid('chainId', 'must be a short printable string such as "devnet"');
     }
     const statement = options.statement ?? 'Sign in to request raffle permits.';
     if (typeof statement !== 'string' || (statement !== '' && !isSignInStatement(statement)) || statement.length > 500) {
-        throw invalidArgument('statement', 'must be one line of at most 500 printable characters, not starting like a field (e.g. "URI: ")');
+        throw serverOptionInvalid('statement', 'must be one line of at most 500 printable characters, not starting like a field (e.g. "URI: ")');
     }
     const basePath = (options.basePath ?? '').replace(/\/+$/, '');
-    if (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) throw invalidArgument('basePath', 'must be a path such as "/api"');
+    if (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) throw serverOptionInvalid('basePath', 'must be a path such as "/api"');
     const sessionTtlMs = positiveOption(options.sessionTtlSeconds, 900, 'sessionTtlSeconds', 86_400) * 1000;
     const signInTtlMs = positiveOption(options.signInTtlSeconds, 300, 'signInTtlSeconds', 3_600) * 1000;
     const idempotencyTtlMs = positiveOption(options.idempotencyTtlSeconds, 86_400, 'idempotencyTtlSeconds', 7 * 86_400) * 1000;

@@ -12,7 +12,7 @@ import { issuePermit } from '../issue';
 import { fromHex } from '../internal/encoding';
 import type { Permit } from '../permit';
 import type { PermitSigner } from '../signer';
-import { invalidArgument } from './errors';
+import { serverOptionInvalid } from './errors';
 import type { PrizeCollectionResolver } from './metaplex';
 import { MAX_NEXT_RAFFLE_ID, getOrganizerTierNumber, type Organizer } from './organizer';
 import {
@@ -133,8 +133,10 @@ function isPolicy(value: PermitPolicy | PermitPolicyInput): value is PermitPolic
  *
  * @param options - store, signers, program, policy and chain readers
  * @returns the issuer
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` for bad options (no signer, a
- * collection requirement without `prizeCollections`, invalid limits)
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID` for bad options (a
+ * collection requirement without `prizeCollections`, a bad store or address),
+ * `RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID` for bad signers, `RAFFLE_ERROR__PERMIT__POLICY_INVALID`
+ * for invalid limits
  * @example
  * ```ts
  * import { createPermitIssuer, createMemoryPermitStore } from '@raffle/permit/server';
@@ -144,21 +146,21 @@ function isPolicy(value: PermitPolicy | PermitPolicyInput): value is PermitPolic
  * ```
  */
 export function createPermitIssuer(options: PermitIssuerOptions): PermitIssuer {
-    if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be an object');
+    if (typeof options !== 'object' || options === null) throw serverOptionInvalid('options', 'must be an object');
     const { store } = options;
     if (typeof store !== 'object' || store === null || typeof store.reservePermit !== 'function') {
-        throw invalidArgument('store', 'must be a PermitServerStore (createMemoryPermitStore, createPglitePermitStore, createPostgresPermitStore)');
+        throw serverOptionInvalid('store', 'must be a PermitServerStore (createMemoryPermitStore, createPglitePermitStore, createPostgresPermitStore)');
     }
     const signers = checkPermitSigners(options.signers);
     if (typeof options.programId !== 'string' || !isAddress(options.programId)) {
-        throw invalidArgument('programId', `must be a base58 address, got ${describeValue(options.programId)}`);
+        throw serverOptionInvalid('programId', `must be a base58 address, got ${describeValue(options.programId)}`);
     }
     if (options.config !== undefined && (typeof options.config !== 'string' || !isAddress(options.config))) {
-        throw invalidArgument('config', `must be a base58 address, got ${describeValue(options.config)}`);
+        throw serverOptionInvalid('config', `must be a base58 address, got ${describeValue(options.config)}`);
     }
     const policy = options.policy !== undefined && isPolicy(options.policy) ? options.policy : createPermitPolicy(options.policy);
     if (policy.requirePrizeCollection && typeof options.prizeCollections !== 'function') {
-        throw invalidArgument(
+        throw serverOptionInvalid(
             'prizeCollections',
             'is required while policy.requirePrizeCollection is true: pass createPrizeCollectionResolver({ reader: createRpcAccountReader(rpc) }), or set requirePrizeCollection: false for development clusters',
         );

@@ -85,7 +85,7 @@ export interface NodeRequestListenerOptions {
  * @param handler - the fetch-API handler
  * @param options - body cap and proxy trust
  * @returns `(req, res) => void` for `http.createServer`
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` (`trustProxy`) for `trustProxy: true` or bad proxy addresses
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID` (option `trustProxy`) for `trustProxy: true` or bad proxy addresses
  * @example
  * ```ts
  * import { createServer } from 'node:http';

@@ -7,7 +7,7 @@
 import { type Address, isAddress } from '@solana/kit';
 
 import { describeValue } from '../internal/describe';
-import { invalidArgument } from './errors';
+import { organizerInvalid } from './errors';
 
 /**
  * An organizer's subscription level. Its number (free 0, pro 1, enterprise 2) is the `tier`
@@ -42,7 +42,7 @@ export const ORGANIZER_TIERS: readonly OrganizerTier[] = Object.freeze(['free', 
  */
 export function getOrganizerTierNumber(tier: OrganizerTier): number {
     const n = ORGANIZER_TIERS.indexOf(tier);
-    if (n < 0) throw invalidArgument('tier', `must be one of ${ORGANIZER_TIERS.join(', ')}, got ${describeValue(tier)}`);
+    if (n < 0) throw organizerInvalid('tier', `must be one of ${ORGANIZER_TIERS.join(', ')}, got ${describeValue(tier)}`);
     return n;
 }
 
@@ -176,12 +176,12 @@ export function normalizeEnterpriseId(value: unknown): string | undefined {
  * @returns a deduplicated copy
  */
 export function checkCollections(value: unknown, name: string): Address[] {
-    if (!Array.isArray(value)) throw invalidArgument(name, `must be an array of addresses, got ${describeValue(value)}`);
-    if (value.length > MAX_ALLOWED_COLLECTIONS) throw invalidArgument(name, `holds more than ${MAX_ALLOWED_COLLECTIONS} collections`);
+    if (!Array.isArray(value)) throw organizerInvalid(name, `must be an array of addresses, got ${describeValue(value)}`);
+    if (value.length > MAX_ALLOWED_COLLECTIONS) throw organizerInvalid(name, `holds more than ${MAX_ALLOWED_COLLECTIONS} collections`);
     const out: Address[] = [];
     for (const item of value as unknown[]) {
         if (typeof item !== 'string' || !isAddress(item)) {
-            throw invalidArgument(name, `must hold base58 addresses, got ${describeValue(item)}`);
+            throw organizerInvalid(name, `must hold base58 addresses, got ${describeValue(item)}`);
         }
         if (!out.includes(item)) out.push(item);
     }
@@ -190,7 +190,7 @@ export function checkCollections(value: unknown, name: string): Address[] {
 
 function checkRaffleId(value: unknown, name: string): bigint {
     if (typeof value !== 'bigint' || value < 0n || value > MAX_NEXT_RAFFLE_ID) {
-        throw invalidArgument(
+        throw organizerInvalid(
             name,
             `must be a bigint between 0 and ${MAX_NEXT_RAFFLE_ID} (raffle ids are u64 and the counter must stay one), got ${describeValue(value)}`,
         );
@@ -200,14 +200,14 @@ function checkRaffleId(value: unknown, name: string): bigint {
 
 function checkTier(value: unknown, name: string): OrganizerTier {
     if (!ORGANIZER_TIERS.includes(value as OrganizerTier)) {
-        throw invalidArgument(name, `must be one of ${ORGANIZER_TIERS.join(', ')}, got ${describeValue(value)}`);
+        throw organizerInvalid(name, `must be one of ${ORGANIZER_TIERS.join(', ')}, got ${describeValue(value)}`);
     }
     return value as OrganizerTier;
 }
 
 function checkEnterpriseId(value: unknown, name: string): string {
     const id = normalizeEnterpriseId(value);
-    if (id === undefined) throw invalidArgument(name, `must be 32 hex characters or a UUID, got ${describeValue(value)}`);
+    if (id === undefined) throw organizerInvalid(name, `must be 32 hex characters or a UUID, got ${describeValue(value)}`);
     return id;
 }
 
@@ -216,19 +216,19 @@ function checkEnterpriseId(value: unknown, name: string): string {
  *
  * @param input - untrusted input
  * @returns the normalized organizer fields
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` naming the bad field
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID` naming the bad field
  * @example
  * ```ts
  * const checked = checkNewOrganizer({ address, enterpriseId, tier: 'free' });
  * ```
  */
 export function checkNewOrganizer(input: NewOrganizer): Required<NewOrganizer> {
-    if (typeof input !== 'object' || input === null) throw invalidArgument('organizer', `must be an object, got ${describeValue(input)}`);
+    if (typeof input !== 'object' || input === null) throw organizerInvalid('organizer', `must be an object, got ${describeValue(input)}`);
     if (typeof input.address !== 'string' || !isAddress(input.address)) {
-        throw invalidArgument('organizer.address', `must be a base58 address, got ${describeValue(input.address)}`);
+        throw organizerInvalid('organizer.address', `must be a base58 address, got ${describeValue(input.address)}`);
     }
     if (input.active !== undefined && typeof input.active !== 'boolean') {
-        throw invalidArgument('organizer.active', `must be a boolean, got ${describeValue(input.active)}`);
+        throw organizerInvalid('organizer.active', `must be a boolean, got ${describeValue(input.active)}`);
     }
     return {
         address: input.address,
@@ -245,20 +245,20 @@ export function checkNewOrganizer(input: NewOrganizer): Required<NewOrganizer> {
  *
  * @param patch - untrusted input
  * @returns the normalized patch (only the given fields)
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` naming the bad field
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID` naming the bad field
  * @example
  * ```ts
  * const checked = checkOrganizerPatch({ tier: 'enterprise' });
  * ```
  */
 export function checkOrganizerPatch(patch: OrganizerPatch): OrganizerPatch {
-    if (typeof patch !== 'object' || patch === null) throw invalidArgument('patch', `must be an object, got ${describeValue(patch)}`);
+    if (typeof patch !== 'object' || patch === null) throw organizerInvalid('patch', `must be an object, got ${describeValue(patch)}`);
     const out: { -readonly [K in keyof OrganizerPatch]: OrganizerPatch[K] } = {};
     if (patch.enterpriseId !== undefined) out.enterpriseId = checkEnterpriseId(patch.enterpriseId, 'patch.enterpriseId');
     if (patch.tier !== undefined) out.tier = checkTier(patch.tier, 'patch.tier');
     if (patch.allowedCollections !== undefined) out.allowedCollections = checkCollections(patch.allowedCollections, 'patch.allowedCollections');
     if (patch.active !== undefined) {
-        if (typeof patch.active !== 'boolean') throw invalidArgument('patch.active', `must be a boolean, got ${describeValue(patch.active)}`);
+        if (typeof patch.active !== 'boolean') throw organizerInvalid('patch.active', `must be a boolean, got ${describeValue(patch.active)}`);
         out.active = patch.active;
     }
     if (patch.nextRaffleId !== undefined) out.nextRaffleId = checkRaffleId(patch.nextRaffleId, 'patch.nextRaffleId');

@@ -8,7 +8,7 @@ import { type Address, isAddress } from '@solana/kit';
 
 import { describeValue } from '../internal/describe';
 import { PERMIT_MAX_TICKETS, type PermitRefundMode } from '../message';
-import { type PermitRefusalReason, invalidArgument } from './errors';
+import { type PermitRefusalReason, policyInvalid } from './errors';
 import { MAX_NEXT_RAFFLE_ID, ORGANIZER_TIERS, type Organizer, type OrganizerTier } from './organizer';
 import type { PrizeCollection } from './metaplex';
 
@@ -137,7 +137,7 @@ export interface PermitPolicyInput {
 function positiveInteger(value: unknown, name: string, nullable: boolean): void {
     if (nullable && value === null) return;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-        throw invalidArgument(name, `must be a non-negative integer${nullable ? ' or null' : ''}, got ${describeValue(value)}`);
+        throw policyInvalid(name, `must be a non-negative integer${nullable ? ' or null' : ''}, got ${describeValue(value)}`);
     }
 }
 
@@ -146,27 +146,27 @@ function checkTierPolicy(tier: OrganizerTier, p: TierPolicy): TierPolicy {
     positiveInteger(p.maxActivePermits, `${n}.maxActivePermits`, true);
     positiveInteger(p.maxOpenRaffles, `${n}.maxOpenRaffles`, true);
     positiveInteger(p.maxTickets, `${n}.maxTickets`, false);
-    if (p.maxTickets < 1 || p.maxTickets > PERMIT_MAX_TICKETS) throw invalidArgument(`${n}.maxTickets`, `must be 1..${PERMIT_MAX_TICKETS}`);
+    if (p.maxTickets < 1 || p.maxTickets > PERMIT_MAX_TICKETS) throw policyInvalid(`${n}.maxTickets`, `must be 1..${PERMIT_MAX_TICKETS}`);
     if (p.maxPrizeAmount !== null && (typeof p.maxPrizeAmount !== 'bigint' || p.maxPrizeAmount < 1n)) {
-        throw invalidArgument(`${n}.maxPrizeAmount`, `must be a positive bigint or null, got ${describeValue(p.maxPrizeAmount)}`);
+        throw policyInvalid(`${n}.maxPrizeAmount`, `must be a positive bigint or null, got ${describeValue(p.maxPrizeAmount)}`);
     }
     if (p.allowedPaymentMints !== 'any') {
         if (!Array.isArray(p.allowedPaymentMints) || p.allowedPaymentMints.some(m => typeof m !== 'string' || !isAddress(m))) {
-            throw invalidArgument(`${n}.allowedPaymentMints`, "must be 'any' or an array of base58 addresses");
+            throw policyInvalid(`${n}.allowedPaymentMints`, "must be 'any' or an array of base58 addresses");
         }
     }
     if (!Array.isArray(p.allowedRefundModes) || p.allowedRefundModes.some(m => m !== 'tokens' && m !== 'vouchers')) {
-        throw invalidArgument(`${n}.allowedRefundModes`, "must be an array of 'tokens' and 'vouchers'");
+        throw policyInvalid(`${n}.allowedRefundModes`, "must be an array of 'tokens' and 'vouchers'");
     }
     positiveInteger(p.permitTtlSeconds, `${n}.permitTtlSeconds`, false);
     positiveInteger(p.minDeadlineSeconds, `${n}.minDeadlineSeconds`, false);
     positiveInteger(p.maxDeadlineSeconds, `${n}.maxDeadlineSeconds`, false);
-    if (p.permitTtlSeconds < 1) throw invalidArgument(`${n}.permitTtlSeconds`, 'must be at least 1');
+    if (p.permitTtlSeconds < 1) throw policyInvalid(`${n}.permitTtlSeconds`, 'must be at least 1');
     if (p.minDeadlineSeconds < p.permitTtlSeconds) {
         // A deadline inside the permit's lifetime could pass before the raffle is created.
-        throw invalidArgument(`${n}.minDeadlineSeconds`, `must be at least permitTtlSeconds (${p.permitTtlSeconds})`);
+        throw policyInvalid(`${n}.minDeadlineSeconds`, `must be at least permitTtlSeconds (${p.permitTtlSeconds})`);
     }
-    if (p.maxDeadlineSeconds < p.minDeadlineSeconds) throw invalidArgument(`${n}.maxDeadlineSeconds`, 'must be at least minDeadlineSeconds');
+    if (p.maxDeadlineSeconds < p.minDeadlineSeconds) throw policyInvalid(`${n}.maxDeadlineSeconds`, 'must be at least minDeadlineSeconds');
     return Object.freeze({
         ...p,
         allowedPaymentMints: p.allowedPaymentMints === 'any' ? 'any' : Object.freeze([...p.allowedPaymentMints]),
@@ -179,7 +179,7 @@ function checkTierPolicy(tier: OrganizerTier, p: TierPolicy): TierPolicy {
  *
  * @param input - overrides
  * @returns the frozen policy
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` naming the bad limit
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__POLICY_INVALID` naming the bad limit
  * @example
  * ```ts
  * const policy = createPermitPolicy({
@@ -194,7 +194,7 @@ export function createPermitPolicy(input: PermitPolicyInput = {}): PermitPolicy 
         tiers[tier] = checkTierPolicy(tier, { ...DEFAULT_TIER_POLICIES[tier], ...input.all, ...input.tiers?.[tier] });
     }
     if (input.requirePrizeCollection !== undefined && typeof input.requirePrizeCollection !== 'boolean') {
-        throw invalidArgument('policy.requirePrizeCollection', 'must be a boolean');
+        throw policyInvalid('policy.requirePrizeCollection', 'must be a boolean');
     }
     return Object.freeze({ tiers: Object.freeze(tiers), requirePrizeCollection: input.requirePrizeCollection ?? true });
 }

@@ -7,7 +7,7 @@
 import type { Address } from '@solana/kit';
 
 import type { PermitSigner } from '../signer';
-import { invalidArgument } from './errors';
+import { signerSetInvalid } from './errors';
 
 /**
  * Checks the signer list of a permit server: one or two {@link PermitSigner}s with distinct
@@ -16,7 +16,7 @@ import { invalidArgument } from './errors';
  *
  * @param signers - the list
  * @returns a frozen copy
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` for an empty list, more than two
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID` for an empty list, more than two
  * signers, duplicates or objects that are not signers
  * @example
  * ```ts
@@ -25,15 +25,15 @@ import { invalidArgument } from './errors';
  */
 export function checkPermitSigners(signers: readonly PermitSigner[]): readonly [PermitSigner, ...PermitSigner[]] {
     if (!Array.isArray(signers) || signers.length < 1 || signers.length > 2) {
-        throw invalidArgument('signers', 'must hold one or two PermitSigners (the program accepts two: config.permit_signers[2])');
+        throw signerSetInvalid(`got ${Array.isArray(signers) ? `${signers.length} signers` : 'no array of PermitSigners'}`);
     }
     const seen = new Set<Address>();
     for (const signer of signers as unknown[]) {
         const s = signer as Partial<PermitSigner> | null;
         if (typeof s !== 'object' || s === null || typeof s.sign !== 'function' || typeof s.address !== 'string') {
-            throw invalidArgument('signers', 'each must be a PermitSigner: an object with an address and a sign(message) method');
+            throw signerSetInvalid('each must be a PermitSigner: an object with an address and a sign(message) method');
         }
-        if (seen.has(s.address)) throw invalidArgument('signers', `${s.address} is listed twice`);
+        if (seen.has(s.address)) throw signerSetInvalid(`${s.address} is listed twice`);
         seen.add(s.address);
     }
     return Object.freeze([...signers]) as unknown as readonly [PermitSigner, ...PermitSigner[]];

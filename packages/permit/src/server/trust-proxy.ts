@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { invalidArgument } from './errors';
+import { serverOptionInvalid } from './errors';
 
 /**
  * Which proxies in front of the server to trust for `X-Forwarded-For`:
@@ -156,15 +156,15 @@ function inRange(ip: IpBytes, range: Range): boolean {
 function checkTrust(trustProxy: unknown): number | Range[] {
     const fix = 'pass the number of proxies in front of the server (e.g. 1 for one nginx) or the list of their addresses (e.g. ["10.0.0.0/8"])';
     if (trustProxy === true) {
-        throw invalidArgument('trustProxy', `true would trust the leftmost X-Forwarded-For entry, which the client chooses; ${fix}`);
+        throw serverOptionInvalid('trustProxy', `true would trust the leftmost X-Forwarded-For entry, which the client chooses; ${fix}`);
     }
     if (trustProxy === false || trustProxy === undefined) return 0;
     if (typeof trustProxy === 'number') {
-        if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > MAX_HOPS) throw invalidArgument('trustProxy', `must be a hop count from 0 to ${MAX_HOPS}; ${fix}`);
+        if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > MAX_HOPS) throw serverOptionInvalid('trustProxy', `must be a hop count from 0 to ${MAX_HOPS}; ${fix}`);
         return trustProxy;
     }
     if (!Array.isArray(trustProxy) || trustProxy.length === 0 || trustProxy.length > MAX_TRUSTED) {
-        throw invalidArgument('trustProxy', `must be false, a hop count or a list of 1 to ${MAX_TRUSTED} addresses; ${fix}`);
+        throw serverOptionInvalid('trustProxy', `must be false, a hop count or a list of 1 to ${MAX_TRUSTED} addresses; ${fix}`);
     }
     const ranges: Range[] = [];
     for (const entry of trustProxy as unknown[]) {
@@ -172,11 +172,11 @@ function checkTrust(trustProxy: unknown): number | Range[] {
         for (const text of expanded) {
             const range = parseRange(text);
             if (range === undefined) {
-                throw invalidArgument('trustProxy', `holds ${JSON.stringify(String(entry).slice(0, 60))}: not an IP address, a CIDR range, loopback, linklocal or uniquelocal`);
+                throw serverOptionInvalid('trustProxy', `holds ${JSON.stringify(String(entry).slice(0, 60))}: not an IP address, a CIDR range, loopback, linklocal or uniquelocal`);
             }
             ranges.push(range);
         }
-        if (expanded.length === 0) throw invalidArgument('trustProxy', 'must hold strings (IP addresses or CIDR ranges)');
+        if (expanded.length === 0) throw serverOptionInvalid('trustProxy', 'must hold strings (IP addresses or CIDR ranges)');
     }
     return ranges;
 }
@@ -190,7 +190,7 @@ function checkTrust(trustProxy: unknown): number | Range[] {
  *
  * @param trustProxy - `false`/`0`, a hop count, or a list of proxy addresses and ranges
  * @returns `(remoteAddress, forwardedFor) => clientAddress`
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` (`trustProxy`) for `true`, a bad hop count or a bad address
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID` (option `trustProxy`) for `true`, a bad hop count or a bad address
  * @example
  * ```ts
  * const clientAddressOf = createClientAddressResolver(1); // behind one nginx

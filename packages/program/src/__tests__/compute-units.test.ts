@@ -4,10 +4,9 @@
  * regressions with generous ceilings.
  */
 import { RefundMode, getUpdateConfigInstruction } from '@raffle/client';
-import type { TransactionMetadata } from 'litesvm';
 import { describe, expect, it } from 'vitest';
 
-import { DAY, PROGRAM_BYTES, RaffleHarness } from './support/harness';
+import { DAY, PROGRAM_BYTES, RaffleHarness, type TransactionMetadata } from './support/harness';
 
 describe('compute units', () => {
     it('stays within budget for every instruction', async () => {

@@ -13,14 +13,14 @@ import type { Address, KeyPairSigner } from '@solana/kit';
 import { describe, expect, it } from 'vitest';
 
 import { readU64 } from './support/bytes';
-import { deployWithUpgradeableLoader } from './support/deploy';
 import { addressBytes, PROGRAM_BYTES, RaffleHarness, SYSTEM_PROGRAM, eventsOf } from './support/harness';
+import { deployWithUpgradeableLoader } from './support/loader-deploy';
 
 describe('deploy through the upgradeable loader', () => {
     it('deploys rwa_raffle.so and initializes the config as the recorded upgrade authority', async () => {
         const h = await RaffleHarness.create({ initializeConfig: false });
         const deployer = await h.wallet(100n);
-        const { programId, programData } = await deployWithUpgradeableLoader(h.svm, h.sendOk.bind(h), deployer, PROGRAM_BYTES);
+        const { programId, programData } = await deployWithUpgradeableLoader(h.svm, deployer, PROGRAM_BYTES);
         h.warpSlots(1n); // a program deployed in slot N runs from N + 1
 
         // The loader wrote ProgramData: tag 3, slot, Some(deployer), then the ELF.

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createPgliteWorkerStore } from '@raffle/worker-kit/pglite';
 import { describeWorkerStoreConformance } from '@raffle/worker-kit/testing';
 
-import { createPgliteWorkerStore } from '../store/pglite';
+import { countAndEnqueue, killStepChild, stepEvents } from './fixtures/sql-step';
 
 // One in-memory PGlite for the conformance suite (starting PGlite takes seconds); each test
 // gets its own schema in it, dropped afterwards.
@@ -94,13 +95,35 @@ describe('pglite store specifics', () => {
         await store.close();
     });
 
+    // Killed once its every statement ran, before COMMIT (the PostgreSQL tests also kill one in its plan;
+    // two PGlite starts per case cost seconds).
+    it(
+        'an atomic step killed (SIGKILL) before COMMIT leaves neither its events nor its writes nor its jobs; re-running it projects once',
+        async () => {
+            const dataDir = tempDir();
+            await killStepChild(['commit', 'pglite', dataDir], 45_000);
+            const store = createPgliteWorkerStore({ dataDir });
+            const killed = stepEvents(1, 5);
+            expect((await store.getEvents(killed)).every(e => e === null)).toBe(true);
+            expect(await store.getProjectionValues('count', ['Joined'])).toEqual([1]);
+            expect(await store.countJobs()).toBe(1);
+            const again = await store.recordEventsWith(killed, countAndEnqueue);
+            expect(again.results.map(r => r.inserted)).toEqual([true, true, true, true, true]);
+            await store.recordEventsWith(killed, countAndEnqueue);
+            expect(await store.getProjectionValues('count', ['Joined'])).toEqual([6]);
+            expect(await store.countJobs()).toBe(6);
+            await store.close();
+        },
+        90_000,
+    );
+
     it('shares the PostgreSQL migrations: its schema has the same tables', async () => {
         const store = createPgliteWorkerStore({ pglite: shared, schema: 'tables_check' });
         await store.ready();
         const { rows } = await shared.query<{ table_name: string }>(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tables_check' ORDER BY table_name",
         );
-        expect(rows.map(r => r.table_name)).toEqual(['audit_log', 'cursors', 'effects', 'inbox_events', 'jobs', 'leases', 'schema_migrations']);
+        expect(rows.map(r => r.table_name)).toEqual(['audit_log', 'cursors', 'effects', 'inbox_events', 'jobs', 'leases', 'projection_values', 'schema_migrations']);
         await store.close();
         expect(shared.closed).toBe(false);
         await shared.exec('DROP SCHEMA tables_check CASCADE');

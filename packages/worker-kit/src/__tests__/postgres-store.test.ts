@@ -2,13 +2,13 @@ import { isRaffleError } from '@raffle/errors';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { MIGRATIONS, createPostgresWorkerStore } from '@raffle/worker-kit/postgres';
 import { describeWorkerStoreConformance } from '@raffle/worker-kit/testing';
 
-import type { SqlDriver } from '../store/postgres/driver';
-import { createPostgresWorkerStore } from '../store/postgres/index';
-import { migrate, quoteSchema } from '../store/postgres/migrate';
-import { claimJobsSql } from '../store/postgres/sql-store';
-import { MIGRATIONS } from '../store/postgres/migrations.generated';
+import type { SqlDriver } from '../store/sql/driver';
+import { migrate, quoteSchema } from '../store/sql/migrate';
+import { sqlStatements } from '../store/sql/statements';
+import { countAndEnqueue, killStepChild, stepEvents } from './fixtures/sql-step';
 import { DATABASE_URL, PgAdmin, fileTag, skipPostgres } from './services';
 
 const skip = await skipPostgres();
@@ -155,7 +155,7 @@ describe.skipIf(skip)('postgres store specifics', () => {
             await store.enqueueJobs(Array.from({ length: 1000 }, (_, i) => ({ id: `job-${b}-${String(i).padStart(4, '0')}`, queue, name: 'n', runAt: b * 1000 + i })));
         }
         await admin.pool.query(`ANALYZE "${schema}".jobs`);
-        const { rows } = await admin.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${claimJobsSql(quoteSchema(schema))}`, ['w', queue, 10, 30_000, 1_000_000]);
+        const { rows } = await admin.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sqlStatements(quoteSchema(schema)).jobsClaim}`, ['w', queue, 10, 30_000, 1_000_000]);
         const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number }[] = [];
         const walk = (node: Record<string, unknown>) => {
             nodes.push(node as (typeof nodes)[number]);
@@ -172,11 +172,36 @@ describe.skipIf(skip)('postgres store specifics', () => {
         await admin.dropSchema(schema);
     });
 
+    it.each([
+        ['in its plan, after a read', 'plan'],
+        ['before COMMIT, its every statement run', 'commit'],
+    ] as const)(
+        'an atomic step killed (SIGKILL) %s leaves neither its events nor its writes nor its jobs; re-running it projects once',
+        async (_, point) => {
+            const { schema, open } = freshStore();
+            await killStepChild([point, 'postgres', DATABASE_URL, schema], 30_000);
+            const store = open();
+            const killed = stepEvents(1, 5);
+            // The first step committed; nothing of the killed one did (the server rolled it back and released the lock).
+            expect((await store.getEvents(killed)).every(e => e === null)).toBe(true);
+            expect(await store.getProjectionValues('count', ['Joined'])).toEqual([1]);
+            expect(await store.countJobs()).toBe(1);
+            const again = await store.recordEventsWith(killed, countAndEnqueue);
+            expect(again.results.map(r => r.inserted)).toEqual([true, true, true, true, true]);
+            await store.recordEventsWith(killed, countAndEnqueue);
+            expect(await store.getProjectionValues('count', ['Joined'])).toEqual([6]);
+            expect(await store.countJobs()).toBe(6);
+            await store.close();
+            await admin.dropSchema(schema);
+        },
+        60_000,
+    );
+
     it('reads the database clock when no `now` is given', async () => {
         const { schema, open } = freshStore();
         const store = open();
         const { rows } = await admin.pool.query<{ ms: string }>('SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS ms');
-        const lease = await store.acquireLease({ name: 'l', owner: 'a', ttlMs: 1000 });
+        const lease = await store.acquireLease({ name: 'l', owner: 'a', leaseMs: 1000 });
         expect(Math.abs(lease!.acquiredAt - Number(rows[0]!.ms))).toBeLessThan(5_000);
         await store.close();
         await admin.dropSchema(schema);

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { waitFor, WaitForTimeoutError } from '@raffle/test-support';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -78,16 +79,8 @@ export async function skipRedis(): Promise<boolean> {
     }
 }
 
-/** Polls `check` until it returns true, at most `ms`. */
-export async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    for (let i = 0; i < 1000; i++) {
-        if (await check()) return true;
-        if (Date.now() > deadline) return false;
-        await new Promise(resolve => setTimeout(resolve, 25));
-    }
-    return false;
-}
+/** How long the connections of a closed store may take to go away before they count as a leak. */
+const LEAK_GRACE = { timeoutMs: 3_000 };
 
 /** Admin access to the test database: schema cleanup and connection (leak) counts. */
 export class PgAdmin {
@@ -104,9 +97,10 @@ export class PgAdmin {
 
     /** Fails when connections named `applicationName` are still open (after a grace period). */
     async assertNoConnections(applicationName: string): Promise<void> {
-        if (!(await eventually(async () => (await this.connections(applicationName)) === 0))) {
+        await waitFor(`the connections named ${applicationName} to close`, async () => (await this.connections(applicationName)) === 0, LEAK_GRACE).catch(async (e: unknown) => {
+            if (!(e instanceof WaitForTimeoutError)) throw e;
             throw new Error(`pg connection leak: ${await this.connections(applicationName)} connection(s) named ${applicationName} still open`);
-        }
+        });
     }
 
     async dropSchema(schema: string): Promise<void> {
@@ -139,9 +133,10 @@ export class RedisAdmin {
 
     /** Fails when clients named `name` are still connected (after a grace period). */
     async assertNoClients(name: string): Promise<void> {
-        if (!(await eventually(async () => (await this.clients(name)) === 0))) {
+        await waitFor(`the clients named ${name} to disconnect`, async () => (await this.clients(name)) === 0, LEAK_GRACE).catch(async (e: unknown) => {
+            if (!(e instanceof WaitForTimeoutError)) throw e;
             throw new Error(`redis connection leak: ${await this.clients(name)} client(s) named ${name} still connected`);
-        }
+        });
     }
 
     /** Deletes every key starting with `prefix` (bounded SCAN). */

@@ -13,7 +13,7 @@
  */
 import type { Address, GetSignaturesForAddressApi, Rpc, Signature } from '@solana/kit';
 
-import { backfillTooLarge } from '../runtime/errors';
+import { backfillTooLarge } from '../core/errors';
 
 /**
  * One signature of the program's history, as the ingestion uses it.

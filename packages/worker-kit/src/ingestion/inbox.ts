@@ -5,20 +5,14 @@
  *
  * @packageDocumentation
  */
-import { type EnqueueJobInput, type EventKey, type InboxEvent, type JobRecord, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput, type WorkerStore } from '../store/types';
-import { emitSafely, type ChainEventSummary, type WorkerEmitter } from '../runtime/events';
-import {
-    handlerJobId,
-    handlerJobPayload,
-    type HandlerRegistry,
-    planDeliveries,
-    TRUNCATED_JOB_NAME,
-    type TruncatedJobPayload,
-    UNDECODABLE_JOB_NAME,
-    type UndecodableJobPayload,
-} from '../runtime/handlers';
-import type { EventDecoder } from './decoder';
-import { eventId, toJsonValue } from './identity';
+import { type EnqueueJobInput, type EventKey, type InboxEvent, type JsonValue, MAX_BATCH_SIZE, type RecordEventInput } from '../store/types';
+import { emitSafely, type ChainEventSummary } from '../core/events';
+import { eventId, toJsonValue } from '../core/identity';
+import { truncatedJob, undecodableJob } from './dead-letters';
+import { deliveryJobs, type InboxContext } from './inbox-jobs';
+import { planInboxStep } from './inbox-step';
+
+export { rawOf, type InboxContext, type JobDispatch } from './inbox-jobs';
 
 /**
  * The `data` the engine stores in the inbox: the decoded fields as JSON, and the raw payload
@@ -26,7 +20,7 @@ import { eventId, toJsonValue } from './identity';
  *
  * @example
  * ```ts
- * const { fields, raw } = inboxEvent.data as unknown as InboxEventData;
+ * const data: InboxEventData = { fields: toJsonValue(decoded.data), raw: payload.raw };
  * ```
  */
 export interface InboxEventData {
@@ -34,43 +28,6 @@ export interface InboxEventData {
     readonly fields?: JsonValue;
     /** The base64 payload as logged. */
     readonly raw: string;
-}
-
-/** The context of the inbox functions. */
-export interface InboxContext {
-    readonly store: Pick<WorkerStore, 'recordEvents' | 'setEventCommitment' | 'enqueueJobs' | 'getEvent'>;
-    readonly decoder: EventDecoder;
-    readonly handlers: HandlerRegistry;
-    readonly events: WorkerEmitter;
-    /** The jobs' queue. */
-    readonly queue: string;
-    /** Default durable attempts of a job. */
-    readonly maxAttempts: number;
-    /** Called after jobs were enqueued (wakes the job runner). */
-    readonly onEnqueued?: () => void;
-    /** This replica's runner, to run the jobs it enqueues itself when it has room (see {@link JobDispatch}). */
-    readonly dispatch?: JobDispatch;
-    /** Store the decoded fields beside the raw payload (default true). */
-    readonly storeFields?: boolean;
-}
-
-/**
- * Direct dispatch: when this replica's runner has free slots and no backlog, the jobs of events it
- * has just recorded are enqueued already claimed under its lease (`enqueueJobs` with `lease`) and
- * handed to it with their event, instead of waiting in the queue for a claim and reading the
- * event back. The guarantees are a claim's: the job exists, leased, before its handler runs.
- */
-export interface JobDispatch {
-    /** The runner's owner id. */
-    readonly owner: string;
-    /** The runner's lease length. */
-    readonly leaseMs: number;
-    /** Takes up to `n` slots; returns how many. */
-    reserve(n: number): number;
-    /** Runs a job created claimed, with the event it was made for. */
-    adopt(job: JobRecord, event: InboxEvent): void;
-    /** Returns unused slots. */
-    unreserve(n: number): void;
 }
 
 /** One payload found in a transaction, with its position. */
@@ -86,10 +43,10 @@ export function summarize(event: InboxEvent): ChainEventSummary {
     return { id: eventId(event), name: event.name, signature: event.signature, slot: event.slot, commitment: event.commitment };
 }
 
-/** Reads the raw payload back from an inbox event. @internal */
-export function rawOf(event: InboxEvent): string | null {
-    const data = event.data as { raw?: unknown } | null;
-    return data !== null && typeof data === 'object' && typeof data.raw === 'string' ? data.raw : null;
+/** The inbox `data` of a decoded payload (see {@link InboxEventData}). */
+function inboxEventData(raw: string, fields: JsonValue | undefined): JsonValue {
+    if (fields === undefined) return { raw } satisfies InboxEventData;
+    return { fields, raw } satisfies InboxEventData;
 }
 
 /** Runs a batch operation over any number of items, {@link MAX_BATCH_SIZE} at a time. */
@@ -97,33 +54,6 @@ async function inChunks<I, O>(items: readonly I[], run: (chunk: I[]) => Promise<
     const out: O[] = [];
     for (let i = 0; i < items.length; i += MAX_BATCH_SIZE) out.push(...(await run(items.slice(i, i + MAX_BATCH_SIZE))));
     return out;
-}
-
-/** The handler jobs an event needs at its current commitment. */
-function deliveryJobs(ctx: InboxContext, event: InboxEvent, replay: string | undefined): EnqueueJobInput[] {
-    if (event.commitment === 'seen') return [];
-    const raw = rawOf(event);
-    if (raw === null) return [];
-    const jobs: EnqueueJobInput[] = [];
-    for (const { handler, kind } of planDeliveries(ctx.handlers.forEvent(event.name), event.commitment)) {
-        if (replay !== undefined && kind !== 'deliver') continue;
-        jobs.push({
-            id: handlerJobId(event, handler.handlerName, kind, replay),
-            queue: ctx.queue,
-            name: handler.jobName,
-            maxAttempts: handler.maxAttempts ?? ctx.maxAttempts,
-            payload: handlerJobPayload({
-                kind,
-                eventName: event.name,
-                handler: handler.handlerName,
-                signature: event.signature,
-                instructionIndex: event.instructionIndex,
-                eventIndex: event.eventIndex,
-                slot: event.slot.toString(),
-            }),
-        });
-    }
-    return jobs;
 }
 
 /**
@@ -175,25 +105,16 @@ export async function enqueueDeliveries(ctx: InboxContext, events: readonly Inbo
     return created;
 }
 
-/** Why a payload did not decode, for its dead letter. */
-function undecodableJob(ctx: InboxContext, payload: ObservedPayload, reason: string): EnqueueJobInput {
-    const body: UndecodableJobPayload = {
-        v: 1,
-        signature: payload.signature,
-        instructionIndex: payload.instructionIndex,
-        eventIndex: payload.eventIndex,
-        slot: payload.slot.toString(),
-        raw: payload.raw,
-        reason,
-    };
-    return { id: `${eventId(payload)}:undecodable`, queue: ctx.queue, name: UNDECODABLE_JOB_NAME, maxAttempts: 1, payload: body as unknown as JsonValue };
-}
-
 /**
- * Records observed payloads (e.g. every event of one transaction): decodes them, inserts the
- * events (or upgrades an earlier observation to `finalized`) and enqueues the jobs their
- * handlers need, with one batch call per step. A payload that does not decode becomes a dead
- * letter with its raw data (a job `ingest:undecodable` with one attempt, which fails at once).
+ * Records observed payloads (e.g. every event of one transaction): decodes them and, in one
+ * atomic store step per chunk, inserts the new events with the jobs their handlers need and the
+ * batch projections' writes; an earlier `confirmed` observation seen again `finalized` is moved
+ * the same way. A payload that does not decode becomes a dead letter with its raw data (a job
+ * `ingest:undecodable` with one attempt, which fails at once). This is the single step through
+ * which observed events enter the store: every source reaches it through the pipeline's sink
+ * (`pipeline.ts`), and so does the redrive of an undecodable event.
+ *
+ * Since an event and its jobs are committed together, a duplicate needs nothing: its jobs exist.
  *
  * @param ctx - the inbox context
  * @param payloads - the payloads and where they were found
@@ -214,14 +135,15 @@ export async function recordObservedEvents(
     const out: (InboxEvent | null)[] = payloads.map(() => null);
     const toRecord: { index: number; input: RecordEventInput }[] = [];
     const letters: { payload: ObservedPayload; reason: string; job: EnqueueJobInput }[] = [];
+    const decoded = new Map<string, unknown>();
     payloads.forEach((payload, index) => {
-        const decoded = ctx.decoder.decode(payload.raw);
-        if (decoded.kind !== 'decoded') {
-            const reason = decoded.kind === 'unknown' ? 'unknown discriminator' : `${decoded.name ?? 'payload'}: ${decoded.reason}`;
-            letters.push({ payload, reason, job: undecodableJob(ctx, payload, reason) });
+        const result = ctx.decoder.decode(payload.raw);
+        if (result.kind !== 'decoded') {
+            const reason = result.kind === 'unknown' ? 'unknown discriminator' : `${result.name ?? 'payload'}: ${result.reason}`;
+            letters.push({ payload, reason, job: undecodableJob(payload, reason, ctx.queue) });
             return;
         }
-        const data: InboxEventData = ctx.storeFields === false ? { raw: payload.raw } : { fields: toJsonValue(decoded.data), raw: payload.raw };
+        decoded.set(eventId(payload), result.data);
         toRecord.push({
             index,
             input: {
@@ -229,8 +151,8 @@ export async function recordObservedEvents(
                 instructionIndex: payload.instructionIndex,
                 eventIndex: payload.eventIndex,
                 slot: payload.slot,
-                name: decoded.name,
-                data: data as unknown as JsonValue,
+                name: result.name,
+                data: inboxEventData(payload.raw, ctx.storeFields === false ? undefined : toJsonValue(result.data)),
                 commitment,
             },
         });
@@ -244,27 +166,69 @@ export async function recordObservedEvents(
         });
         if (results.some(r => r.created)) ctx.onEnqueued?.();
     }
-    const recorded = await inChunks(toRecord.map(r => r.input), chunk => ctx.store.recordEvents(chunk));
     const announce = ctx.events.listenerCount('event:received') > 0;
-    for (let i = 0; i < recorded.length; i++) {
-        const { inserted, event: stored } = recorded[i]!;
-        let event = stored;
-        if (inserted) {
-            if (announce) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
-        } else if (commitment === 'finalized' && event.commitment === 'confirmed') {
-            const moved = await ctx.store.setEventCommitment({ ...event, commitment: 'finalized' });
-            if (moved.event) event = moved.event;
-            if (moved.changed) emitSafely(ctx.events, 'event:finalized', { event: summarize(event) });
+    const upgrades: { index: number; event: InboxEvent }[] = [];
+    for (let start = 0; start < toRecord.length; start += MAX_BATCH_SIZE) {
+        const chunk = toRecord.slice(start, start + MAX_BATCH_SIZE);
+        const step = planInboxStep(ctx, 'record', decoded);
+        let recorded;
+        try {
+            recorded = await ctx.store.recordEventsWith(
+                chunk.map(r => r.input),
+                step.plan,
+            );
+        } catch (e) {
+            step.abandon();
+            throw e;
         }
-        out[toRecord[i]!.index] = event;
+        step.settle(recorded.jobs);
+        recorded.results.forEach(({ inserted, event }, k) => {
+            const index = chunk[k]!.index;
+            out[index] = event;
+            if (inserted) {
+                if (announce) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
+            } else if (commitment === 'finalized' && event.commitment === 'confirmed') upgrades.push({ index, event });
+        });
     }
-    // Always (re-)enqueue: a crash between recording and enqueueing is repaired here.
-    await enqueueDeliveries(ctx, out.filter((e): e is InboxEvent => e !== null));
+    for (let start = 0; start < upgrades.length; start += MAX_BATCH_SIZE) {
+        const chunk = upgrades.slice(start, start + MAX_BATCH_SIZE);
+        const moved = await moveCommitments(ctx, chunk.map(u => u.event), 'finalized', decoded);
+        moved.forEach((event, k) => {
+            if (event) out[chunk[k]!.index] = event;
+        });
+    }
     return out;
 }
 
 /**
- * Moves an event to `finalized` or `retracted` and enqueues the jobs that follow.
+ * Moves events to `finalized` or `retracted` in one atomic step with the jobs that follow and the
+ * projections' writes, and announces the moves.
+ *
+ * @returns per input, the event when it moved, null otherwise
+ */
+async function moveCommitments(ctx: InboxContext, keys: readonly EventKey[], commitment: 'finalized' | 'retracted', decoded?: ReadonlyMap<string, unknown>): Promise<(InboxEvent | null)[]> {
+    const step = planInboxStep(ctx, 'transition', decoded);
+    let moved;
+    try {
+        moved = await ctx.store.setEventCommitmentsWith(
+            keys.map(k => ({ signature: k.signature, instructionIndex: k.instructionIndex, eventIndex: k.eventIndex, commitment })),
+            step.plan,
+        );
+    } catch (e) {
+        step.abandon();
+        throw e;
+    }
+    step.settle(moved.jobs);
+    return moved.results.map(({ changed, event }) => {
+        if (!changed || event === null) return null;
+        emitSafely(ctx.events, commitment === 'finalized' ? 'event:finalized' : 'event:retracted', { event: summarize(event) });
+        return event;
+    });
+}
+
+/**
+ * Moves an event to `finalized` or `retracted` and, in the same atomic step, enqueues the jobs
+ * that follow and writes the projections' changes.
  *
  * @param ctx - the inbox context
  * @param key - the event
@@ -276,16 +240,7 @@ export async function recordObservedEvents(
  * ```
  */
 export async function transitionEvent(ctx: InboxContext, key: EventKey, commitment: 'finalized' | 'retracted'): Promise<InboxEvent | null> {
-    const { changed, event } = await ctx.store.setEventCommitment({
-        signature: key.signature,
-        instructionIndex: key.instructionIndex,
-        eventIndex: key.eventIndex,
-        commitment,
-    });
-    if (!changed || event === null) return null;
-    emitSafely(ctx.events, commitment === 'finalized' ? 'event:finalized' : 'event:retracted', { event: summarize(event) });
-    await enqueueDeliveries(ctx, [event]);
-    return event;
+    return (await moveCommitments(ctx, [key], commitment))[0] ?? null;
 }
 
 /**
@@ -302,15 +257,7 @@ export async function transitionEvent(ctx: InboxContext, key: EventKey, commitme
  * ```
  */
 export async function recordTruncatedTransaction(ctx: InboxContext, tx: { signature: string; slot: bigint }): Promise<boolean> {
-    const body: TruncatedJobPayload = {
-        v: 1,
-        signature: tx.signature,
-        slot: tx.slot.toString(),
-        reason: 'the logs are truncated (Log truncated): events after the cut are missing; redrive to read the transaction again',
-    };
-    const [result] = await ctx.store.enqueueJobs([
-        { id: `${tx.signature}:truncated`, queue: ctx.queue, name: TRUNCATED_JOB_NAME, maxAttempts: 1, payload: body as unknown as JsonValue },
-    ]);
+    const [result] = await ctx.store.enqueueJobs([truncatedJob(tx, ctx.queue)]);
     const created = result?.created === true;
     if (created) ctx.onEnqueued?.();
     return created;

@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { toJsonValue } from '../ingestion/identity';
-import { workerConfigInvalid } from '../runtime/errors';
+import { toJsonValue } from '../core/identity';
+import { workerConfigInvalid } from '../core/errors';
 import type { DeliveredEvent, EventHandler, HandlerOptions } from '../runtime/handlers';
 import type { JsonValue } from '../store/types';
 import type { Worker } from '../worker';

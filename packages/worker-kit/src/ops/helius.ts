@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import type { ObservedTransaction } from '../ingestion/ingestor';
-import { workerConfigInvalid } from '../runtime/errors';
+import type { ObservedTransaction } from '../ingestion/sources/types';
+import { workerConfigInvalid } from '../core/errors';
 
 /**
  * The most transactions one webhook body may carry.

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { RaffleAutomations } from '../raffle/automations';
-import { workerConfigInvalid } from '../runtime/errors';
+import { workerConfigInvalid } from '../core/errors';
 import type { Worker } from '../worker';
 import type { WorkerLogger } from './logger';
 

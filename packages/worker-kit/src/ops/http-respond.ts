@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { toJsonValue } from '../ingestion/identity';
+import { toJsonValue } from '../core/identity';
 import type { JsonValue } from '../store/types';
 
 /** Headers every response carries. @internal */

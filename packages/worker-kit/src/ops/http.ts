@@ -9,7 +9,7 @@
  */
 import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT, RAFFLE_ERROR__WORKER__STATE_INVALID } from '@raffle/errors';
 
-import { type WorkerEventKey } from '../runtime/events';
+import { type WorkerEventKey } from '../core/events';
 import { handleAdminRequest } from './admin-routes';
 import { parseHeliusRawWebhook } from './helius';
 import { resolveHttpOptions, type ResolvedHttpOptions, type WorkerHttpHandlerOptions } from './http-options';

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import type { RaffleAutomationEmitter, RaffleAutomationEvents } from '../raffle/context';
-import { workerConfigInvalid } from '../runtime/errors';
-import type { WorkerEmitter, WorkerEvents } from '../runtime/events';
+import { workerConfigInvalid } from '../core/errors';
+import type { WorkerEmitter, WorkerEvents } from '../core/events';
 
 /**
  * A logger as the worker kit uses it: pino's call shape (`logger.info(fields, message)`), so a

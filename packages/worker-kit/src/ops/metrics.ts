@@ -9,8 +9,8 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 import type { RaffleAutomations } from '../raffle/automations';
 import type { RaffleAutomationEvents } from '../raffle/context';
-import { workerConfigInvalid } from '../runtime/errors';
-import type { WorkerEvents } from '../runtime/events';
+import { workerConfigInvalid } from '../core/errors';
+import type { WorkerEvents } from '../core/events';
 import type { Worker, WorkerStatus } from '../worker';
 
 const DEFAULT_PREFIX = 'raffle_worker_';

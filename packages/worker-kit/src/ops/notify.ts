@@ -8,7 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import { workerConfigInvalid } from '../runtime/errors';
+import { workerConfigInvalid } from '../core/errors';
 import type { JsonValue } from '../store/types';
 import { redactSecrets } from './logger';
 

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { workerConfigInvalid } from '../runtime/errors';
+import { workerConfigInvalid } from '../core/errors';
 
 /**
  * Options of {@link operatorPage}.

@@ -7,13 +7,13 @@
  * @packageDocumentation
  * @internal
  */
-import type { AuditRecord, WorkerStore } from '../store/types';
+import type { AuditLog, AuditRecord } from '../store/types';
 import { COMMON_HEADERS, HttpError, headersOf, toJson } from './http-respond';
 
 /** Options of {@link createActivityStream}. @internal */
 export interface ActivityStreamOptions {
     /** The store whose audit log is streamed. */
-    readonly store: Pick<WorkerStore, 'listAudit'>;
+    readonly store: Pick<AuditLog, 'listAudit'>;
     /** Poll interval while idle (ms). */
     readonly pollMs: number;
     /** Interval of the `: ping` comment while idle (ms). */

@@ -15,7 +15,7 @@ import { EventEmitter } from 'eventemitter3';
 import pRetry from 'p-retry';
 
 import type { EventMapOf } from '../ingestion/decoder';
-import { workerConfigInvalid, workerStateInvalid } from '../runtime/errors';
+import { workerConfigInvalid, workerStateInvalid } from '../core/errors';
 import { type ChainDue, createChainScheduler, readChainTime } from '../scheduler/chain-scheduler';
 import type { Worker, WorkerServiceContext } from '../worker';
 import { type AdvanceDependencies, type AdvanceResult, advanceRaffle } from './advance';

@@ -18,7 +18,7 @@ import {
 } from '@solana/kit';
 
 import { resolveSentEffect } from '../runtime/effect';
-import { errorText } from '../runtime/errors';
+import { errorText } from '../core/errors';
 import type { EffectRecord, JsonValue } from '../store/types';
 import type { AutomationContext } from './context';
 import type { MrftIssuer, RefundTicketClaim, TicketSlotRange } from './issuers/types';

@@ -5,8 +5,8 @@
  *
  * @packageDocumentation
  */
-import { asError, emitSafely } from '../runtime/events';
-import { UnrecoverableError, workerConfigInvalid } from '../runtime/errors';
+import { asError, emitSafely } from '../core/events';
+import { UnrecoverableError, workerConfigInvalid } from '../core/errors';
 import type { JsonValue } from '../store/types';
 import type { Worker } from '../worker';
 import { redactSecrets } from '../ops/logger';

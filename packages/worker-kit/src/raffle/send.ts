@@ -10,7 +10,7 @@ import type { RaffleTransactionMessage } from '@raffle/client';
 import { type Address, isSolanaError, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE } from '@solana/kit';
 
 import { runEffect } from '../runtime/effect';
-import { errorText } from '../runtime/errors';
+import { errorText } from '../core/errors';
 import type { JsonValue } from '../store/types';
 import type { AutomationContext } from './context';
 import { guardCrankSpend } from './spend/hooks';

@@ -16,7 +16,7 @@
 import { type Entry, fetchEntries, PaymentKind, type Raffle, RaffleStatus, RefundMode } from '@raffle/client';
 import type { Account, Address } from '@solana/kit';
 
-import { sleep } from '../runtime/time';
+import { sleep } from '../core/time';
 import { type ChainTime, readChainTime } from '../scheduler/chain-scheduler';
 import { readRaffle } from './chain';
 import type { AutomationContext } from './context';

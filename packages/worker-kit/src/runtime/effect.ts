@@ -10,8 +10,8 @@
  */
 import type { GetBlockHeightApi, GetSignatureStatusesApi, Rpc, Signature } from '@solana/kit';
 
-import type { EffectRecord, JsonValue, WorkerStore } from '../store/types';
-import { effectFailedOnChain, effectInDoubt, errorText, isUnrecoverableError, UnrecoverableError } from './errors';
+import type { EffectLedger, EffectRecord, JsonValue } from '../store/types';
+import { effectFailedOnChain, effectInDoubt, errorText, isUnrecoverableError, UnrecoverableError } from '../core/errors';
 
 /**
  * What an effect's `run` receives.
@@ -77,7 +77,7 @@ export interface EffectDependencies {
     /** The RPC to check signatures and block height. */
     readonly rpc: Rpc<GetSignatureStatusesApi & GetBlockHeightApi>;
     /** The store (effect ledger). */
-    readonly store: Pick<WorkerStore, 'beginEffect' | 'markEffectSent' | 'markEffectConfirmed' | 'markEffectFailed' | 'getEffect'>;
+    readonly store: Pick<EffectLedger, 'beginEffect' | 'markEffectSent' | 'markEffectConfirmed' | 'markEffectFailed' | 'getEffect'>;
     /** Called when a stored effect was resolved from the chain. */
     readonly onResolved?: (info: { key: string; status: 'confirmed' | 'failed' | 'expired'; signature: string | null }) => void;
 }

@@ -6,9 +6,10 @@
  * @packageDocumentation
  */
 import type { EventKey, JsonValue } from '../store/types';
-import { eventId } from '../ingestion/identity';
-import { eventUnknown, handlerDuplicate, workerConfigInvalid } from './errors';
+import { eventId } from '../core/identity';
+import { eventUnknown, handlerDuplicate, workerConfigInvalid } from '../core/errors';
 import type { EffectFunction } from './effect';
+import { readJobPayload } from './job-registry';
 
 /**
  * The commitment at which a handler wants its events.
@@ -29,6 +30,9 @@ export type HandlerCommitment = 'confirmed' | 'finalized';
  * ```
  */
 export type DeliveryKind = 'deliver' | 'finalized' | 'retracted';
+
+/** Every {@link DeliveryKind}. */
+const DELIVERY_KINDS: readonly DeliveryKind[] = ['deliver', 'finalized', 'retracted'];
 
 /**
  * An event as a handler receives it: decoded with the program's table (bigints intact).
@@ -124,7 +128,7 @@ export interface RegisteredHandler {
  *
  * @example
  * ```ts
- * const payload = job.payload as unknown as HandlerJobPayload;
+ * const payload: HandlerJobPayload = { v: 2, kind: 'deliver', eventName: 'ThresholdReached', handler: 'draw', signature, instructionIndex: 0, eventIndex: 0, slot: '1234' };
  * ```
  */
 export interface HandlerJobPayload {
@@ -137,60 +141,6 @@ export interface HandlerJobPayload {
     readonly eventIndex: number;
     readonly slot: string;
 }
-
-/**
- * The payload of an undecodable-event dead letter: the raw data and where it came from. A
- * redrive decodes it again (e.g. after the decoder table was updated).
- *
- * @example
- * ```ts
- * const { raw, reason } = deadLetter.payload as unknown as UndecodableJobPayload;
- * ```
- */
-export interface UndecodableJobPayload {
-    readonly v: 1;
-    readonly signature: string;
-    readonly instructionIndex: number;
-    readonly eventIndex: number;
-    readonly slot: string;
-    readonly raw: string;
-    readonly reason: string;
-}
-
-/**
- * The payload of a truncated-logs dead letter: the transaction whose logs lost lines.
- *
- * @example
- * ```ts
- * const { signature } = deadLetter.payload as unknown as TruncatedJobPayload;
- * ```
- */
-export interface TruncatedJobPayload {
-    readonly v: 1;
-    readonly signature: string;
-    readonly slot: string;
-    readonly reason: string;
-}
-
-/**
- * The job name of transactions whose logs are truncated.
- *
- * @example
- * ```ts
- * const truncated = (await worker.deadLetters.list()).filter(j => j.name === TRUNCATED_JOB_NAME);
- * ```
- */
-export const TRUNCATED_JOB_NAME = 'ingest:truncated';
-
-/**
- * The job name of undecodable events.
- *
- * @example
- * ```ts
- * const undecodable = (await worker.deadLetters.list()).filter(j => j.name === UNDECODABLE_JOB_NAME);
- * ```
- */
-export const UNDECODABLE_JOB_NAME = 'ingest:undecodable';
 
 /**
  * The job name of a handler: `handler:<Event>:<handler>`.
@@ -238,14 +188,10 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
  * ```
  */
 export interface HandlerRegistry {
-    /** Adds a handler. */
-    add(eventName: string, handlerName: string, run: EventHandler<string, unknown>, options: HandlerOptions<string, unknown>): void;
+    /** Adds a handler; returns it as registered. */
+    add(eventName: string, handlerName: string, run: EventHandler<string, unknown>, options: HandlerOptions<string, unknown>): RegisteredHandler;
     /** The handlers of an event. */
     forEvent(eventName: string): readonly RegisteredHandler[];
-    /** One handler. */
-    get(eventName: string, handlerName: string): RegisteredHandler | undefined;
-    /** Every handler. */
-    all(): readonly RegisteredHandler[];
 }
 
 /**
@@ -269,7 +215,7 @@ export function createHandlerRegistry(eventNames: readonly string[]): HandlerReg
             if (list.some(h => h.handlerName === handlerName)) throw handlerDuplicate(eventName, handlerName);
             const commitment = options.commitment ?? 'confirmed';
             if (commitment !== 'confirmed' && commitment !== 'finalized') throw workerConfigInvalid('commitment', "must be 'confirmed' or 'finalized'");
-            list.push({
+            const registered: RegisteredHandler = {
                 eventName,
                 handlerName,
                 jobName: handlerJobName(eventName, handlerName),
@@ -278,12 +224,12 @@ export function createHandlerRegistry(eventNames: readonly string[]): HandlerReg
                 onFinalized: options.onFinalized ?? null,
                 onRetracted: options.onRetracted ?? null,
                 maxAttempts: options.maxAttempts ?? null,
-            });
+            };
+            list.push(registered);
             byEvent.set(eventName, list);
+            return registered;
         },
         forEvent: eventName => byEvent.get(eventName) ?? [],
-        get: (eventName, handlerName) => byEvent.get(eventName)?.find(h => h.handlerName === handlerName),
-        all: () => [...byEvent.values()].flat(),
     };
 }
 
@@ -325,7 +271,7 @@ export function planDeliveries(handlers: readonly RegisteredHandler[], commitmen
 
 /** Builds the JSON payload of a handler job. @internal */
 export function handlerJobPayload(input: Omit<HandlerJobPayload, 'v'>): JsonValue {
-    const payload: HandlerJobPayload = {
+    return {
         v: 2,
         kind: input.kind,
         eventName: input.eventName,
@@ -334,6 +280,43 @@ export function handlerJobPayload(input: Omit<HandlerJobPayload, 'v'>): JsonValu
         instructionIndex: input.instructionIndex,
         eventIndex: input.eventIndex,
         slot: input.slot,
+    } satisfies HandlerJobPayload;
+}
+
+/**
+ * A handler job's payload as stored: version 2, or version 1, which also carried the event's
+ * raw payload (`raw`, null in version 2).
+ *
+ * @internal
+ */
+export interface StoredHandlerJobPayload extends Omit<HandlerJobPayload, 'v'> {
+    readonly v: 1 | 2;
+    readonly raw: string | null;
+}
+
+/**
+ * Reads a handler job's stored payload (either version).
+ *
+ * @internal
+ * @param payload - the payload as stored
+ * @returns the typed payload
+ * @throws an UnrecoverableError when it is not a handler job's payload
+ * @example
+ * ```ts
+ * const { eventName, handler, kind } = decodeHandlerJobPayload(job.payload);
+ * ```
+ */
+export function decodeHandlerJobPayload(payload: JsonValue): StoredHandlerJobPayload {
+    const p = readJobPayload(payload, 'handler');
+    return {
+        v: p.oneOf('v', [1, 2] as const),
+        kind: p.oneOf('kind', DELIVERY_KINDS),
+        eventName: p.string('eventName'),
+        handler: p.string('handler'),
+        signature: p.string('signature'),
+        instructionIndex: p.integer('instructionIndex'),
+        eventIndex: p.integer('eventIndex'),
+        slot: p.string('slot'),
+        raw: p.optionalString('raw'),
     };
-    return payload as unknown as JsonValue;
 }

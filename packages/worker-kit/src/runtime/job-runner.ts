@@ -10,12 +10,12 @@
  *
  * @packageDocumentation
  */
-import { type JobRecord, MAX_BATCH_SIZE, type WorkerStore } from '../store/types';
-import { errorText, isUnrecoverableError } from './errors';
+import { type JobQueue, type JobRecord, MAX_BATCH_SIZE } from '../store/types';
+import { errorText, isUnrecoverableError } from '../core/errors';
 import { createBatcher } from './batcher';
-import { asError, emitSafely, type WorkerEmitter } from './events';
+import { asError, emitSafely, type WorkerEmitter } from '../core/events';
 import { decideAfterFailure, type ResolvedRetryPolicy, runWithRetries } from './retry';
-import { createWakeup, LazyAbort, sleep } from './time';
+import { createWakeup, LazyAbort, sleep } from '../core/time';
 
 /** What the executor of a job gets besides the job: its abort signal, created on first use. */
 export interface JobControl {
@@ -26,7 +26,7 @@ export interface JobControl {
 /** Options of {@link createJobRunner}. */
 export interface JobRunnerOptions {
     /** The store (jobs). */
-    readonly store: Pick<WorkerStore, 'claimJobs' | 'completeJobs' | 'failJob' | 'extendJobLease' | 'releaseJob'>;
+    readonly store: Pick<JobQueue, 'claimJobs' | 'completeJobs' | 'failJob' | 'renewJobLease' | 'releaseJob'>;
     /** This replica's unique id. */
     readonly owner: string;
     /** The queue (default `default`). */
@@ -140,7 +140,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         for (const r of running.values()) {
             if (now - r.leaseSetAt < heartbeatMs / 2) continue;
             r.leaseSetAt = now;
-            options.store.extendJobLease({ id: r.job.id, owner: options.owner, leaseMs }).then(
+            options.store.renewJobLease({ id: r.job.id, owner: options.owner, leaseMs }).then(
                 lease => {
                     if (lease === null) r.abort.abort(new Error(`lost the lease of job ${r.job.id}`));
                 },

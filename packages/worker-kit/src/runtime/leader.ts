@@ -8,21 +8,21 @@
  *
  * @packageDocumentation
  */
-import type { FenceToken, LeaseRecord, WorkerStore } from '../store/types';
-import { asError, emitSafely, type WorkerEmitter } from './events';
-import { sleep } from './time';
+import type { FenceToken, LeaseRecord, LeaseStore } from '../store/types';
+import { asError, emitSafely, type WorkerEmitter } from '../core/events';
+import { sleep } from '../core/time';
 
 /** Options of {@link runLeaderElection}. */
 export interface LeaderElectionOptions {
     /** The store (leases). With `getLease`, a follower wakes up when the current lease expires. */
-    readonly store: Pick<WorkerStore, 'acquireLease' | 'renewLease' | 'releaseLease'> & Partial<Pick<WorkerStore, 'getLease'>>;
+    readonly store: Pick<LeaseStore, 'acquireLease' | 'renewLease' | 'releaseLease'> & Partial<Pick<LeaseStore, 'getLease'>>;
     /** The lease's name, e.g. `leader:<program>`. */
     readonly name: string;
     /** This replica's unique id. */
     readonly owner: string;
     /** Lease length (default 15 s). */
-    readonly ttlMs?: number;
-    /** Renewal / acquisition interval (default a third of the ttl). */
+    readonly leaseMs?: number;
+    /** Renewal / acquisition interval (default a third of the lease length). */
     readonly renewMs?: number;
     /** Where events go. */
     readonly events: WorkerEmitter;
@@ -45,14 +45,14 @@ export interface LeaderElectionOptions {
  * ```
  */
 export async function runLeaderElection(options: LeaderElectionOptions): Promise<void> {
-    const ttlMs = Math.max(1_000, options.ttlMs ?? 15_000);
-    const renewMs = Math.max(50, Math.min(options.renewMs ?? Math.floor(ttlMs / 3), ttlMs - 1));
+    const leaseMs = Math.max(1_000, options.leaseMs ?? 15_000);
+    const renewMs = Math.max(50, Math.min(options.renewMs ?? Math.floor(leaseMs / 3), leaseMs - 1));
     const { store, name, owner, events, signal } = options;
     while (!signal.aborted) {
         let lease: LeaseRecord | null = null;
         let failed = false;
         try {
-            lease = await store.acquireLease({ name, owner, ttlMs });
+            lease = await store.acquireLease({ name, owner, leaseMs });
         } catch (e) {
             failed = true;
             emitSafely(events, 'worker:error', { scope: 'lease', error: asError(e) });
@@ -82,14 +82,14 @@ export async function runLeaderElection(options: LeaderElectionOptions): Promise
             await sleep(renewMs, leading.signal);
             if (leading.signal.aborted) break;
             try {
-                const renewed = await store.renewLease({ name, owner, token, ttlMs });
+                const renewed = await store.renewLease({ name, owner, token, leaseMs });
                 if (renewed === null) {
                     lostReason = 'taken';
                     leading.abort();
                 } else lastRenewal = Date.now();
             } catch (e) {
                 emitSafely(events, 'worker:error', { scope: 'lease', error: asError(e) });
-                if (Date.now() - lastRenewal >= ttlMs) {
+                if (Date.now() - lastRenewal >= leaseMs) {
                     lostReason = 'expired';
                     leading.abort();
                 }

@@ -8,7 +8,7 @@
  */
 import { isAddress } from '@solana/kit';
 
-import { workerConfigInvalid } from './errors';
+import { workerConfigInvalid } from '../core/errors';
 
 type Check = (name: string, value: unknown) => void;
 
@@ -71,9 +71,9 @@ const backoff: Check = (name, value) => {
 };
 
 const leader: Check = (name, value) => {
-    object({ name: text, ttlMs: integer(100, HOUR), renewMs: integer(10, HOUR) })(name, value);
-    const l = value as { ttlMs?: number; renewMs?: number };
-    if (l.renewMs !== undefined && l.renewMs >= (l.ttlMs ?? 15_000)) throw workerConfigInvalid(`${name}.renewMs`, 'must be shorter than the lease ttlMs');
+    object({ name: text, leaseMs: integer(100, HOUR), ttlMs: integer(100, HOUR), renewMs: integer(10, HOUR) })(name, value);
+    const l = value as { leaseMs?: number; ttlMs?: number; renewMs?: number };
+    if (l.renewMs !== undefined && l.renewMs >= (l.leaseMs ?? l.ttlMs ?? 15_000)) throw workerConfigInvalid(`${name}.renewMs`, 'must be shorter than the lease leaseMs');
 };
 
 const WORKER_OPTIONS: Record<string, Check> = {

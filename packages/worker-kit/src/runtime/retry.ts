@@ -7,8 +7,8 @@
  */
 import pRetry from 'p-retry';
 
-import { isUnrecoverableError } from './errors';
-import { backoffDelayMs, type BackoffPolicy } from './time';
+import { isUnrecoverableError } from '../core/errors';
+import { backoffDelayMs, type BackoffPolicy } from '../core/time';
 
 /**
  * How a job is retried.

@@ -12,8 +12,8 @@
  */
 import { type Address, address, fetchEncodedAccount, type GetAccountInfoApi, getI64Decoder, getU64Decoder, type Rpc } from '@solana/kit';
 
-import { workerConfigInvalid } from '../runtime/errors';
-import { sleep } from '../runtime/time';
+import { workerConfigInvalid } from '../core/errors';
+import { sleep } from '../core/time';
 
 /**
  * The Clock sysvar's address.

@@ -11,6 +11,7 @@ import {
     RAFFLE_ERROR__WORKER__EFFECT_TRANSITION_INVALID,
     RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED,
     RAFFLE_ERROR__WORKER__STORE_CLOSED,
+    RAFFLE_ERROR__WORKER__STORE_CONTENDED,
     RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED,
     RaffleError,
 } from '@raffle/errors';
@@ -38,6 +39,11 @@ export function effectTransitionInvalid(key: string, from: string, to: string): 
 /** The storage backend failed or returned something impossible. Code: RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED. */
 export function backendFailed(kind: string, detail: string, cause?: unknown): RaffleError {
     return new RaffleError(RAFFLE_ERROR__WORKER__STORE_BACKEND_FAILED, { store: kind, detail }, { cause });
+}
+
+/** An atomic step conflicted with concurrent steps `attempts` times and was given up. Code: RAFFLE_ERROR__WORKER__STORE_CONTENDED. */
+export function stepContended(kind: string, attempts: number): RaffleError {
+    return new RaffleError(RAFFLE_ERROR__WORKER__STORE_CONTENDED, { store: kind, attempts });
 }
 
 /** Schema migrations cannot be applied. Code: RAFFLE_ERROR__WORKER__STORE_MIGRATION_FAILED. */

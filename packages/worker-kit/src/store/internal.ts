@@ -4,10 +4,11 @@
  *
  * @internal
  */
+import { type BackoffPolicy, backoffShape } from '../core/backoff';
 import { invalidArgument } from './errors';
 import {
-    type BackoffOptions,
     type CommitmentState,
+    DEFAULT_STORE_BACKOFF,
     type EffectStatus,
     type EnqueueJobInput,
     type EventKey,
@@ -47,12 +48,28 @@ export const EFFECT_SOURCES: Record<Exclude<EffectStatus, 'pending'>, readonly E
     failed: ['pending', 'sent', 'failed'],
 };
 
-/** The exponential backoff delay after `attempts` failed attempts. */
-export function backoffDelay(attempts: number, options: BackoffOptions | undefined): number {
-    const base = options?.baseMs ?? 1000;
-    const max = options?.maxMs ?? 5 * 60_000;
-    const exp = Math.min(Math.max(attempts - 1, 0), 40);
-    return Math.min(base * 2 ** exp, max);
+/** A store's backoff policy with every field set: what `failJob` computes its delay from. */
+export interface StoreBackoff {
+    readonly minMs: number;
+    readonly maxMs: number;
+    readonly factor: number;
+    readonly jitter: number;
+}
+
+/**
+ * Checks the `backoff` option of an adapter and fills its defaults ({@link DEFAULT_STORE_BACKOFF}
+ * when omitted).
+ */
+export function resolveStoreBackoff(policy: BackoffPolicy | undefined): StoreBackoff {
+    const p = policy ?? DEFAULT_STORE_BACKOFF;
+    const finite = (name: string, value: unknown, min: number): number => {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw invalidArgument(`backoff.${name}`, `expected a finite number of at least ${min}`);
+        return value;
+    };
+    const minMs = finite('minMs', p.minMs, 0);
+    const maxMs = finite('maxMs', p.maxMs, minMs);
+    const { factor, jitter } = backoffShape(p);
+    return { minMs, maxMs, factor: finite('factor', factor, 1), jitter };
 }
 
 /** Checks an identifier: a non-empty string of at most 512 characters. */

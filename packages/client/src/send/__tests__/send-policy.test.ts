@@ -1,8 +1,8 @@
 /**
  * The send policy in isolation, over scripted cluster answers: when it signs a new version
  * (only after the previous one can no longer land), that it reports each signature before
- * sending, and how it maps failures. The executed path is covered on LiteSVM
- * (litesvm-lifecycle.test.ts) and against a real RPC (sendAndConfirmRaffleTransaction.rpc.test.ts).
+ * sending, and how it maps failures. The executed path is covered against `@raffle/localnet`'s
+ * real JSON-RPC (localnet-lifecycle.test.ts, sendAndConfirmRaffleTransaction.rpc.test.ts).
  */
 import {
     isRaffleError,

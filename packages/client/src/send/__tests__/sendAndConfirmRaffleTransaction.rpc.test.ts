@@ -5,6 +5,7 @@
  */
 import { createNobleSigner, issuePermit } from '@raffle/permit';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
+import { waitFor } from '@raffle/test-support';
 import { getTransferSolInstruction } from '@solana-program/system';
 import {
     airdropFactory,
@@ -185,15 +186,10 @@ describe('re-signing after expiry on @raffle/localnet', () => {
                 if (attempt !== 1) return;
                 // As soon as the first version lands (processed), its fork is abandoned: it is gone for good.
                 watcher = (async () => {
-                    for (;;) {
-                        const { value } = await rpc.getSignatureStatuses([signature]).send();
-                        if (value[0]) {
-                            net.control.fork(signature, { replay: false });
-                            trace.push('forked 1');
-                            return;
-                        }
-                        await new Promise(resolve => setTimeout(resolve, 5));
-                    }
+                    const landed = async () => (await rpc.getSignatureStatuses([signature]).send()).value[0];
+                    await waitFor('the first version to land (processed)', landed, { timeoutMs: 20_000, intervalMs: 5 });
+                    net.control.fork(signature, { replay: false });
+                    trace.push('forked 1');
                 })();
             },
         });

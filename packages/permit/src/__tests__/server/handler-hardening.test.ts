@@ -7,7 +7,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { PGlite } from '@electric-sql/pglite';
-import { isRaffleError } from '@raffle/errors';
+import { isRaffleError, RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID } from '@raffle/errors';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { type PermitHandler, createPermitHandler } from '../../server/handler';
@@ -190,7 +190,7 @@ describe('the client address behind a proxy', () => {
                 return e;
             }
         })();
-        expect(isRaffleError(error)).toBe(true);
-        expect((error as { context: { name: string; reason: string } }).context).toMatchObject({ name: 'trustProxy', reason: expect.stringMatching(/number of proxies/) });
+        expect(isRaffleError(error, RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID)).toBe(true);
+        expect((error as { context: { option: string; reason: string } }).context).toMatchObject({ option: 'trustProxy', reason: expect.stringMatching(/number of proxies/) });
     });
 });

@@ -1,13 +1,13 @@
 /**
  * The Token Metadata collection decoder, checked against data written by Metaplex's own
  * serializer (`@metaplex-foundation/mpl-token-metadata`, a dependency of @raffle/localnet),
- * and the resolver over a LiteSVM-backed account reader.
+ * and the resolver over an account reader backed by the localnet's fixtures (`createRaffleSvm`).
  */
 import { randomBytes } from 'node:crypto';
 
+import { createRaffleSvm } from '@raffle/localnet';
 import { type Address, lamports } from '@solana/kit';
-import { LiteSVM } from 'litesvm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 // Metaplex's serializer, resolved from @raffle/localnet's dependencies.
 import { TokenStandard, getMetadataAccountDataSerializer } from '../../../../localnet/node_modules/@metaplex-foundation/mpl-token-metadata';
@@ -117,10 +117,13 @@ describe('getMetadataAddress', () => {
     });
 });
 
-describe('createPrizeCollectionResolver over LiteSVM', () => {
-    const svm = new LiteSVM();
+describe('createPrizeCollectionResolver over the localnet fixtures', () => {
+    let world: Awaited<ReturnType<typeof createRaffleSvm>>;
+    beforeAll(async () => {
+        world = await createRaffleSvm({ seed: 'permit-metaplex-tests', wallets: 0, prizeNfts: 2, programBytes: null });
+    });
     const put = async (mint: Address, data: Uint8Array, owner: Address = TOKEN_METADATA_PROGRAM_ADDRESS): Promise<void> => {
-        svm.setAccount({
+        world.svm.setAccount({
             address: await getMetadataAddress(mint),
             data,
             executable: false,
@@ -132,7 +135,7 @@ describe('createPrizeCollectionResolver over LiteSVM', () => {
     let reads = 0;
     const reader = async (address: Address) => {
         reads++;
-        const account = svm.getAccount(address);
+        const account = world.svm.getAccount(address);
         return account.exists ? { owner: account.programAddress, data: account.data as Uint8Array } : null;
     };
 
@@ -158,6 +161,10 @@ describe('createPrizeCollectionResolver over LiteSVM', () => {
         expect(await resolve(randomAddress())).toEqual({ status: 'metadata-missing' });
         expect(await resolve(foreignOwner)).toEqual({ status: 'metadata-missing' });
         expect(await resolve(otherMint)).toEqual({ status: 'metadata-missing' });
+        // The fixture prize NFTs, whose metadata the localnet writes with Metaplex's serializer.
+        const { prizeNfts, collection: fixtureCollection } = world.fixtures;
+        for (const nft of prizeNfts) expect(await resolve(nft.mint)).toEqual({ status: 'verified', collection: fixtureCollection.mint });
+        expect(await resolve(fixtureCollection.mint)).toEqual({ status: 'no-collection' });
     });
 
     it('caches answers for cacheTtlMs and never caches failures', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+import { RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID, RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID } from '@raffle/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createPglitePermitStore } from '../../server/store/pglite';
@@ -53,6 +54,17 @@ describe('createPglitePermitStore', () => {
     it('rejects options that are not a PGlite', () => {
         expect(() => createPglitePermitStore({} as never)).toThrow(/db.*dataDir/);
         expect(() => createPglitePermitStore({ dataDir: '/tmp/x' } as never)).toThrow(/PGlite class/);
-        expect(() => createPglitePermitStore({ db, schema: 'Bad-Name' })).toThrow(/schema/);
+        expect(() => createPglitePermitStore({ db, schema: 'Bad-Name' })).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID, context: expect.objectContaining({ option: 'schema' }) }),
+        );
+    });
+
+    it('refuses a pagination cursor that no page returned', async () => {
+        const store = createPglitePermitStore({ db, schema: freshSchemaName('pglite') });
+        await store.ready();
+        for (const list of [() => store.listPermits({ limit: 5, before: 'not-a-cursor' }), () => store.listAudit({ limit: 5, before: '1e9' })]) {
+            await expect(list()).rejects.toThrow(expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__STORE_CURSOR_INVALID, context: { name: 'before' } }));
+        }
+        await store.close();
     });
 });

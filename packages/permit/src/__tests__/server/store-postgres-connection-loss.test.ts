@@ -8,6 +8,7 @@
  */
 import { inspect } from 'node:util';
 
+import { waitFor } from '@raffle/test-support';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -57,11 +58,6 @@ async function terminate(appName: string): Promise<number> {
     return Number(rows[0].n);
 }
 
-async function until(condition: () => boolean, attempts = 100): Promise<boolean> {
-    for (let i = 0; i < attempts && !condition(); i++) await new Promise(resolve => setTimeout(resolve, 20));
-    return condition();
-}
-
 describe.skipIf(!postgresAvailable)('PostgreSQL store: dropped connections', () => {
     it('keeps serving while its backends are terminated mid-load and idle, reconnects, and reports without secrets', async () => {
         const appName = `permit_drop_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -107,7 +103,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store: dropped connections', () 
             } else if (i === 30) {
                 // Idle: nothing holds the pooled connections; the pool itself gets 'error'.
                 killed.push(await terminate(appName));
-                expect(await until(() => reported.some(e => e.source === 'idle'))).toBe(true);
+                expect(await waitFor('the pool to report the idle connection loss', () => reported.some(e => e.source === 'idle'), { timeoutMs: 2_000 })).toBe(true);
                 statuses.push(await Promise.all(round()));
             } else {
                 statuses.push(await Promise.all(round()));
@@ -147,7 +143,7 @@ describe.skipIf(!postgresAvailable)('PostgreSQL store: dropped connections', () 
             await store.ready();
             const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
             await admin!.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-            expect(await until(() => reported.length > 0)).toBe(true);
+            expect(await waitFor('the store to report the terminated backend', () => reported.length > 0, { timeoutMs: 2_000 })).toBe(true);
             expect(reported[0]).toMatchObject({ source: 'idle', code: '57P01' });
             await store.ping();
             await store.close();

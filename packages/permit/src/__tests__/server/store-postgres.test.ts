@@ -1,3 +1,4 @@
+import { RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER } from '@raffle/errors';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -45,6 +46,9 @@ describe.skipIf(!postgresAvailable)('createPostgresPermitStore', () => {
         await pool!.query(`INSERT INTO "${schema}".permit_schema_migrations (version, name) VALUES (999, '999_future.sql')`);
         const again = createPostgresPermitStore({ pool: pool!, schema });
         await expect(again.ready()).rejects.toThrow(/newer than this @raffle\/permit knows/);
+        await expect(createPostgresPermitStore({ pool: pool!, schema }).ready()).rejects.toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__STORE_SCHEMA_NEWER, context: { schema, applied: 999, known: Math.max(...SQL_MIGRATIONS.map(m => m.version)) } }),
+        );
     });
 
     it('ends the pool it created and leaves a given one open', async () => {

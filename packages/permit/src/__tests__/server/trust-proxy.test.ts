@@ -2,7 +2,7 @@
  * createClientAddressResolver: Express-style `trust proxy` (hop counts, proxy address lists)
  * on hostile X-Forwarded-For headers.
  */
-import { isRaffleError } from '@raffle/errors';
+import { isRaffleError, RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID } from '@raffle/errors';
 import { describe, expect, it } from 'vitest';
 
 import { createClientAddressResolver } from '../../server/trust-proxy';
@@ -82,8 +82,7 @@ describe('createClientAddressResolver', () => {
             } catch (e) {
                 error = e;
             }
-            expect(isRaffleError(error), String(bad)).toBe(true);
-            expect((error as { context: { name: string } }).context.name).toBe('trustProxy');
+            expect(isRaffleError(error, RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID) && error.context.option, String(bad)).toBe('trustProxy');
         }
     });
 });

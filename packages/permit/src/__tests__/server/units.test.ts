@@ -1,5 +1,11 @@
 /** Unit tests of the server's pure parts: sign-in text, policy, API keys, signers, options. */
-import { isRaffleError } from '@raffle/errors';
+import {
+    isRaffleError,
+    RAFFLE_ERROR__PERMIT__API_KEY_INVALID,
+    RAFFLE_ERROR__PERMIT__POLICY_INVALID,
+    RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID,
+    RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID,
+} from '@raffle/errors';
 import { describe, expect, it } from 'vitest';
 
 import { apiKeyHasScope, createApiKey, registerApiKey } from '../../server/api-keys';
@@ -96,8 +102,11 @@ describe('policy', () => {
                     return e;
                 }
             })();
-            expect(isRaffleError(error)).toBe(true);
+            expect(isRaffleError(error, RAFFLE_ERROR__PERMIT__POLICY_INVALID) && error.context.field.startsWith('policy.tiers.')).toBe(true);
         }
+        expect(() => createPermitPolicy({ requirePrizeCollection: 'yes' as never })).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__POLICY_INVALID, context: { field: 'policy.requirePrizeCollection', reason: 'must be a boolean' } }),
+        );
     });
 });
 
@@ -122,9 +131,12 @@ describe('API keys', () => {
         expect(a.id).not.toContain(a.keyHash.slice(0, 12));
         const short = 'short-secret';
         const error = await registerApiKey(store, { key: short, scopes: ['admin'] }).catch((e: unknown) => e);
-        expect(isRaffleError(error)).toBe(true);
+        expect(isRaffleError(error, RAFFLE_ERROR__PERMIT__API_KEY_INVALID) && error.context.field).toBe('key');
         expect(String((error as Error).message)).not.toContain(short);
-        await expect(createApiKey(store, { scopes: ['root' as never] })).rejects.toThrow(/scopes/);
+        expect(JSON.stringify(error)).not.toContain(short);
+        await expect(createApiKey(store, { scopes: ['root' as never] })).rejects.toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__API_KEY_INVALID, context: expect.objectContaining({ field: 'scopes' }) }),
+        );
     });
 });
 
@@ -137,13 +149,16 @@ describe('options', () => {
         expect(() => checkPermitSigners([signer, createTestSigner(), createTestSigner()])).toThrow(/one or two/);
         expect(() => checkPermitSigners([signer, signer])).toThrow(/twice/);
         expect(() => checkPermitSigners([{ address: 'x' } as never])).toThrow(/PermitSigner/);
+        expect(() => checkPermitSigners([])).toThrow(expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__SIGNER_SET_INVALID, context: { reason: 'got 0 signers' } }));
         expect(checkPermitSigners([signer])).toEqual([signer]);
     });
 
     it('requires a collection resolver unless the requirement is off', () => {
         expect(() => createPermitIssuer({ store, signers: [signer], programId: PROGRAM_ID })).toThrow(/prizeCollections/);
         expect(() => createPermitIssuer({ store, signers: [signer], programId: PROGRAM_ID, policy: { requirePrizeCollection: false } })).not.toThrow();
-        expect(() => createPermitIssuer({ store, signers: [signer], programId: 'nope' as never, policy: { requirePrizeCollection: false } })).toThrow(/programId/);
+        expect(() => createPermitIssuer({ store, signers: [signer], programId: 'nope' as never, policy: { requirePrizeCollection: false } })).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID, context: expect.objectContaining({ option: 'programId' }) }),
+        );
     });
 
     it('checks the HTTP options', () => {
@@ -152,7 +167,9 @@ describe('options', () => {
         expect(() => createPermitHandler({ ...base, domain: 'https://x.test/' })).toThrow(/domain/);
         expect(() => createPermitHandler({ ...base, maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
         expect(() => createPermitHandler({ ...base, rateLimits: { perIp: { limit: 0, windowSeconds: 1 } } })).toThrow(/perIp/);
-        expect(() => createPermitHandler({ ...base, basePath: 'api' })).toThrow(/basePath/);
+        expect(() => createPermitHandler({ ...base, basePath: 'api' })).toThrow(
+            expect.objectContaining({ code: RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID, context: expect.objectContaining({ option: 'basePath' }) }),
+        );
         expect(() => createPermitHandler(base)).not.toThrow();
     });
 

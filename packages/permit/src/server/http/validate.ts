@@ -5,7 +5,7 @@
  * @internal
  * @packageDocumentation
  */
-import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
+import { isRaffleError, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID } from '@raffle/errors';
 import type { Address } from '@solana/kit';
 
 import { writeAddressBytes } from '../../internal/base58';
@@ -28,7 +28,8 @@ export function invalid(field: string, reason: string): HttpError {
 }
 
 /**
- * Runs a check that throws `RAFFLE_ERROR__INVALID_ARGUMENT` and turns that into a 400.
+ * Runs an organizer check that throws `RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID` and turns that
+ * into a 400 naming the field.
  *
  * @param fn - the check
  * @returns its result
@@ -37,7 +38,7 @@ export function asBadRequest<T>(fn: () => T): T {
     try {
         return fn();
     } catch (e) {
-        if (isRaffleError(e, RAFFLE_ERROR__INVALID_ARGUMENT)) throw invalid(e.context.name, e.context.reason);
+        if (isRaffleError(e, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID)) throw invalid(e.context.field, e.context.reason);
         throw e;
     }
 }

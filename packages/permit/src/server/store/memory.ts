@@ -8,7 +8,7 @@
 import type { Address } from '@solana/kit';
 
 import type { Permit } from '../../permit';
-import { invalidArgument } from '../errors';
+import { storeClosed } from '../errors';
 import { MAX_NEXT_RAFFLE_ID, type NewOrganizer, type Organizer, type OrganizerPatch, checkNewOrganizer, checkOrganizerPatch } from '../organizer';
 import { resolvePruneOptions } from './retention';
 import type {
@@ -114,7 +114,7 @@ export function createMemoryPermitStore(): PermitServerStore {
     let closed = false;
 
     const open = (): void => {
-        if (closed) throw invalidArgument('store', 'the memory permit store is closed');
+        if (closed) throw storeClosed('memory');
     };
     const countActive = (organizer: Address, now: number): number => {
         const list = activeExpiries.get(organizer);

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { invalidArgument } from '../errors';
+import { serverOptionInvalid } from '../errors';
 import type { PgliteLike } from './sql-client';
 import { type SqlDriver, type SqlStoreOptions, createSqlPermitStore } from './sql-store';
 import type { PermitServerStore } from './types';
@@ -57,15 +57,15 @@ export function createPglitePermitStore(options: PglitePermitStoreOptions): Perm
         owned = false;
     } else if ('dataDir' in options && typeof options.dataDir === 'string') {
         if (typeof options.PGlite !== 'function') {
-            throw invalidArgument('PGlite', "must be the PGlite class (import { PGlite } from '@electric-sql/pglite')");
+            throw serverOptionInvalid('PGlite', "must be the PGlite class (import { PGlite } from '@electric-sql/pglite')");
         }
         db = new options.PGlite(options.dataDir);
         owned = true;
     } else {
-        throw invalidArgument('options', 'pass either `db` or `dataDir` with `PGlite`');
+        throw serverOptionInvalid('options', 'pass either `db` or `dataDir` with `PGlite`');
     }
     if (typeof db.query !== 'function' || typeof db.transaction !== 'function') {
-        throw invalidArgument('db', 'must be a PGlite instance (with query() and transaction())');
+        throw serverOptionInvalid('db', 'must be a PGlite instance (with query() and transaction())');
     }
     let closed = false;
     const driver: SqlDriver = {

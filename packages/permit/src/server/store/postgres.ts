@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { invalidArgument } from '../errors';
+import { serverOptionInvalid } from '../errors';
 import type { PgPoolClientLike, PgPoolLike } from './sql-client';
 import { type SqlDriver, type SqlStoreOptions, createSqlPermitStore } from './sql-store';
 import type { PermitServerStore } from './types';
@@ -120,7 +120,7 @@ function detachClient<T>(error: T): T {
  */
 export function createPostgresPermitStore(options: PostgresPermitStoreOptions): PermitServerStore {
     const onError = options?.onError;
-    if (onError !== undefined && typeof onError !== 'function') throw invalidArgument('onError', 'must be a function');
+    if (onError !== undefined && typeof onError !== 'function') throw serverOptionInvalid('onError', 'must be a function');
     let pool: PgPoolLike;
     let owned: boolean;
     if ('pool' in options && options.pool !== undefined) {
@@ -128,15 +128,15 @@ export function createPostgresPermitStore(options: PostgresPermitStoreOptions): 
         owned = false;
     } else if ('connectionString' in options && typeof options.connectionString === 'string') {
         if (typeof options.Pool !== 'function') {
-            throw invalidArgument('Pool', "must be pg's Pool class (import pg from 'pg'; { Pool: pg.Pool })");
+            throw serverOptionInvalid('Pool', "must be pg's Pool class (import pg from 'pg'; { Pool: pg.Pool })");
         }
         pool = new options.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
         owned = true;
     } else {
-        throw invalidArgument('options', 'pass either `pool` or `connectionString` with `Pool`');
+        throw serverOptionInvalid('options', 'pass either `pool` or `connectionString` with `Pool`');
     }
     if (typeof pool.query !== 'function' || typeof pool.connect !== 'function') {
-        throw invalidArgument('pool', 'must be a pg.Pool (with query() and connect())');
+        throw serverOptionInvalid('pool', 'must be a pg.Pool (with query() and connect())');
     }
     const report = (error: unknown, source: PostgresConnectionError['source']): void => {
         try {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { invalidArgument } from '../errors';
+import { serverOptionInvalid } from '../errors';
 import type { PruneOptions } from './types';
 
 /**
@@ -45,7 +45,7 @@ export interface PruneCutoffs {
 function retention(value: number | undefined, fallback: number, name: string): number {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-        throw invalidArgument(name, 'must be a whole number of milliseconds, 0 or more (0 keeps the rows forever)');
+        throw serverOptionInvalid(name, 'must be a whole number of milliseconds, 0 or more (0 keeps the rows forever)');
     }
     return value;
 }
@@ -56,16 +56,16 @@ function retention(value: number | undefined, fallback: number, name: string): n
  * @internal
  * @param options - the options, or `now` alone (permits and audit entries kept forever)
  * @returns the cut-offs
- * @throws `RaffleError` `RAFFLE_ERROR__INVALID_ARGUMENT` naming the bad option
+ * @throws `RaffleError` `RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID` naming the bad option
  */
 export function resolvePruneOptions(options: PruneOptions | number): PruneCutoffs {
     if (typeof options === 'number') {
-        if (!Number.isSafeInteger(options)) throw invalidArgument('now', 'must be unix milliseconds');
+        if (!Number.isSafeInteger(options)) throw serverOptionInvalid('now', 'must be unix milliseconds');
         return { now: options, permitsExpiredBy: null, auditBefore: null };
     }
-    if (typeof options !== 'object' || options === null) throw invalidArgument('options', 'must be { now, permitRetentionMs?, auditRetentionMs? }');
+    if (typeof options !== 'object' || options === null) throw serverOptionInvalid('options', 'must be { now, permitRetentionMs?, auditRetentionMs? }');
     const { now } = options;
-    if (typeof now !== 'number' || !Number.isSafeInteger(now)) throw invalidArgument('now', 'must be unix milliseconds');
+    if (typeof now !== 'number' || !Number.isSafeInteger(now)) throw serverOptionInvalid('now', 'must be unix milliseconds');
     const permits = retention(options.permitRetentionMs, DEFAULT_PERMIT_RETENTION_MS, 'permitRetentionMs');
     const audit = retention(options.auditRetentionMs, DEFAULT_AUDIT_RETENTION_MS, 'auditRetentionMs');
     return { now, permitsExpiredBy: permits === 0 ? null : now - permits, auditBefore: audit === 0 ? null : now - audit };

@@ -8,7 +8,7 @@
 import type { Address } from '@solana/kit';
 
 import type { Permit } from '../../permit';
-import { invalidArgument } from '../errors';
+import { serverOptionInvalid, storeCursorInvalid, storeRowInvalid, storeSchemaNewer } from '../errors';
 import {
     MAX_NEXT_RAFFLE_ID,
     type NewOrganizer,
@@ -82,7 +82,7 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 export function checkSchemaName(schema: string | undefined): string {
     const name = schema ?? 'public';
     if (typeof name !== 'string' || !SCHEMA.test(name)) {
-        throw invalidArgument('schema', 'must be lowercase letters, digits and underscores, starting with a letter or underscore (at most 63)');
+        throw serverOptionInvalid('schema', 'must be lowercase letters, digits and underscores, starting with a letter or underscore (at most 63)');
     }
     return name;
 }
@@ -106,12 +106,7 @@ export async function migrateSqlStore(driver: SqlDriver, schema: string): Promis
         const applied = new Set(rows.map(r => Number(r.version)));
         const known = Math.max(0, ...SQL_MIGRATIONS.map(m => m.version));
         const newer = [...applied].filter(v => v > known);
-        if (newer.length > 0) {
-            throw invalidArgument(
-                'schema',
-                `"${schema}" has migration ${Math.max(...newer)} applied, newer than this @raffle/permit knows (${known}); upgrade @raffle/permit`,
-            );
-        }
+        if (newer.length > 0) throw storeSchemaNewer(schema, Math.max(...newer), known);
         const done: number[] = [];
         for (const migration of SQL_MIGRATIONS) {
             if (applied.has(migration.version)) continue;
@@ -125,10 +120,10 @@ export async function migrateSqlStore(driver: SqlDriver, schema: string): Promis
 
 type Row = Record<string, unknown>;
 
-function ms(value: unknown): number {
+function ms(value: unknown, table: string, column: string): number {
     if (value instanceof Date) return value.getTime();
     if (typeof value === 'string' || typeof value === 'number') return new Date(value).getTime();
-    throw invalidArgument('row', 'a timestamp column holds an unexpected value');
+    throw storeRowInvalid(table, column);
 }
 
 function toOrganizer(row: Row): Organizer {
@@ -139,8 +134,8 @@ function toOrganizer(row: Row): Organizer {
         allowedCollections: Object.freeze([...(row.allowed_collections as Address[])]),
         active: row.active as boolean,
         nextRaffleId: BigInt(row.next_raffle_id as string),
-        createdAt: ms(row.created_at),
-        updatedAt: ms(row.updated_at),
+        createdAt: ms(row.created_at, 'organizers', 'created_at'),
+        updatedAt: ms(row.updated_at, 'organizers', 'updated_at'),
     });
 }
 
@@ -151,8 +146,8 @@ function toPermitRecord(row: Row): PermitRecord {
         organizer: row.organizer as Address,
         raffleId: BigInt(row.raffle_id as string),
         status: row.status as PermitRecordStatus,
-        createdAt: ms(row.created_at),
-        expiresAt: ms(row.expires_at),
+        createdAt: ms(row.created_at, 'permits', 'created_at'),
+        expiresAt: ms(row.expires_at, 'permits', 'expires_at'),
         signer: (row.signer as Address | null) ?? null,
         permit: permit === null || permit === undefined ? null : ((typeof permit === 'string' ? JSON.parse(permit) : permit) as Permit),
     };
@@ -164,8 +159,8 @@ function toApiKey(row: Row): ApiKeyRecord {
         keyHash: row.key_hash as string,
         scopes: Object.freeze([...(row.scopes as ApiKeyScope[])]),
         label: row.label as string,
-        createdAt: ms(row.created_at),
-        revokedAt: row.revoked_at === null ? null : ms(row.revoked_at),
+        createdAt: ms(row.created_at, 'api_keys', 'created_at'),
+        revokedAt: row.revoked_at === null ? null : ms(row.revoked_at, 'api_keys', 'revoked_at'),
     });
 }
 
@@ -173,7 +168,7 @@ function toAudit(row: Row): AuditEntry {
     const details = row.details;
     return Object.freeze({
         id: row.id as string,
-        at: ms(row.at),
+        at: ms(row.at, 'audit', 'at'),
         actor: row.actor as string,
         action: row.action as AuditAction,
         organizer: (row.organizer as Address | null) ?? null,
@@ -188,7 +183,7 @@ function limitOf(limit: number): number {
 
 function cursorOf(value: string | undefined): string | null {
     if (value === undefined) return null;
-    if (!/^[0-9]{1,18}$/.test(value)) throw invalidArgument('before', 'must be a decimal cursor from a previous page');
+    if (!/^[0-9]{1,18}$/.test(value)) throw storeCursorInvalid('before');
     return value;
 }
 
@@ -383,8 +378,8 @@ export function createSqlPermitStore(driver: SqlDriver, options: SqlStoreOptions
             return {
                 tokenHash: row.token_hash as string,
                 organizer: row.organizer as Address,
-                createdAt: ms(row.created_at),
-                expiresAt: ms(row.expires_at),
+                createdAt: ms(row.created_at, 'sessions', 'created_at'),
+                expiresAt: ms(row.expires_at, 'sessions', 'expires_at'),
             };
         },
         async deleteSession(tokenHash: string) {

@@ -1,11 +1,14 @@
 /**
- * Test harness: a LiteSVM with the committed rwa_raffle.so deployed under the upgradeable
- * loader with a real ProgramData account (upgrade authority = `admin`), the config initialized,
- * three mints (prize NFT decimals 0, payment token decimals 6, MRFT voucher decimals 0), funded
- * wallets, a permit signer, a draw hash chain, and helpers to build, send and assert.
+ * The program tests' harness over the localnet's fixtures: `createRaffleSvm` (from
+ * `@raffle/localnet`) builds the world once per test run (rwa_raffle deployed under the
+ * upgradeable loader with a real ProgramData account whose upgrade authority is the fixture
+ * admin, the fixture keys, USDC and MRFT mints, the draw hash chain) plus a fungible prize mint,
+ * kept in the run's cache (`cachedForRun`) so test files and workers load it instead of building
+ * it; every `RaffleHarness.create()` starts from a copy of it (`LiteSVM.fromBytes`) and
+ * initializes the config through the program (unless asked not to). The rest are helpers to
+ * build, send and assert.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 import {
     RefundMode,
@@ -15,7 +18,6 @@ import {
     type Entry,
     type Raffle,
     type RwaRaffleEvent,
-    findConfigPda,
     findEntryPda,
     findPaymentVaultPda,
     findPrizeVaultPda,
@@ -35,6 +37,7 @@ import {
     getCancelRaffleInstruction,
     getSettleDrawInstruction,
 } from '@raffle/client';
+import { cachedForRun } from '@raffle/test-support';
 import {
     AccountRole,
     type AccountMeta,
@@ -44,22 +47,21 @@ import {
     type TransactionSigner,
     address,
     appendTransactionMessageInstructions,
+    createKeyPairSignerFromPrivateKeyBytes,
     createTransactionMessage,
     generateKeyPairSigner,
     getAddressEncoder,
-    getProgramDerivedAddress,
     lamports,
     pipe,
     setTransactionMessageFeePayerSigner,
     setTransactionMessageLifetimeUsingBlockhash,
     signTransactionMessageWithSigners,
 } from '@solana/kit';
-import { AccountState, getMintEncoder, getTokenDecoder, getTokenEncoder } from '@solana-program/token';
+import { AccountState, getMintDecoder, getMintEncoder, getTokenDecoder, getTokenEncoder } from '@solana-program/token';
 import { Clock, FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { expect } from 'vitest';
 
-import { getRaffleProgramPath } from '../../index';
-import { concat, u32, u64 } from './bytes';
+import { readRaffleProgramBytes } from '../../index';
 import { encodePermitMessage, type PermitFields, permitVerifyInstruction, TestPermitSigner } from './permit';
 
 export const LOADER_UPGRADEABLE = address('BPFLoaderUpgradeab1e11111111111111111111111');
@@ -70,11 +72,14 @@ export const START_SLOT = 1_000n;
 export const DAY = 86_400n;
 export const FEE_BPS = 250;
 export const HASH_CHAIN_LENGTH = 64;
+/** Seed of the fixture keys of the program tests. */
+export const FIXTURE_SEED = 'program-tests';
 
 export type TxResult = TransactionMetadata | FailedTransactionMetadata;
+export type { TransactionMetadata };
 
 /** The program binary, read once. */
-export const PROGRAM_BYTES: Uint8Array = new Uint8Array(readFileSync(getRaffleProgramPath()));
+export const PROGRAM_BYTES: Uint8Array = readRaffleProgramBytes();
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
     const h = createHash('sha256');
@@ -86,37 +91,98 @@ export function addressBytes(a: Address): Uint8Array {
     return new Uint8Array(getAddressEncoder().encode(a));
 }
 
-/** The ProgramData address of a program under the upgradeable loader. */
-export async function programDataAddress(programId: Address): Promise<Address> {
-    const [pda] = await getProgramDerivedAddress({ programAddress: LOADER_UPGRADEABLE, seeds: [getAddressEncoder().encode(programId)] });
-    return pda;
+/** The world every harness starts from: the localnet's fixtures, config not initialized yet. */
+interface World {
+    readonly svmBytes: Uint8Array;
+    readonly admin: KeyPairSigner;
+    readonly permitSeed: Uint8Array;
+    readonly drawAuthority: KeyPairSigner;
+    readonly settleAuthority: KeyPairSigner;
+    readonly treasury: KeyPairSigner;
+    readonly mintAuthority: KeyPairSigner;
+    readonly prizeMint: Address;
+    readonly paymentMint: Address;
+    readonly mrftMint: Address;
+    readonly config: Address;
+    readonly programData: Address;
+    /** The draw hash chain as [seed, H(seed), ..., commitment]: `reveals[i]` of the fixtures is `chain[length - 1 - i]`. */
+    readonly hashChain: Uint8Array[];
 }
 
-/**
- * Installs `elf` at `programId` as the upgradeable loader would after a deploy: a ProgramData
- * account (tag 3, slot, Some(authority), ELF) and the program account (tag 2, ProgramData address).
- */
-export async function installUpgradeableProgram(svm: LiteSVM, programId: Address, elf: Uint8Array, authority: Address | null): Promise<Address> {
-    const programData = await programDataAddress(programId);
-    const pdData = concat(u32(3), u64(0), authority ? concat(Uint8Array.of(1), addressBytes(authority)) : new Uint8Array(33), elf);
-    svm.setAccount({
-        address: programData,
-        data: pdData,
-        executable: false,
-        lamports: lamports(svm.minimumBalanceForRentExemption(BigInt(pdData.length))),
-        programAddress: LOADER_UPGRADEABLE,
-        space: BigInt(pdData.length),
+/** What the world file keeps besides the SVM: the fixtures in `fixturesToJson`'s format, and the prize mint. */
+interface WorldJson {
+    readonly prizeMint: Address;
+    readonly fixtures: {
+        readonly [key in 'admin' | 'permitSigner' | 'drawAuthority' | 'settleAuthority' | 'treasury' | 'mintAuthority']: { readonly secretKey: number[] };
+    } & {
+        readonly mints: Readonly<Record<'USDC' | 'MRFT', { readonly address: Address }>>;
+        readonly configAddress: Address;
+        readonly programDataAddress: Address;
+        readonly drawHashChain: { readonly commitment: string; readonly reveals: readonly string[] };
+    };
+}
+
+let fileWorld: Promise<World> | undefined;
+
+/** Loads the run's world once per test file (module state lives as long as the file). */
+function loadWorld(): Promise<World> {
+    fileWorld ??= (async () => {
+        const bytes = await cachedForRun(`${FIXTURE_SEED}-world.bin`, buildWorld);
+        const jsonLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+        const json = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength))) as WorldJson;
+        const f = json.fixtures;
+        const signer = (key: { secretKey: number[] }) => createKeyPairSignerFromPrivateKeyBytes(Uint8Array.from(key.secretKey.slice(0, 32)));
+        const hex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
+        const [admin, drawAuthority, settleAuthority, treasury, mintAuthority] = await Promise.all(
+            [f.admin, f.drawAuthority, f.settleAuthority, f.treasury, f.mintAuthority].map(signer),
+        );
+        return {
+            svmBytes: bytes.subarray(4 + jsonLength),
+            admin: admin!,
+            permitSeed: Uint8Array.from(f.permitSigner.secretKey.slice(0, 32)),
+            drawAuthority: drawAuthority!,
+            settleAuthority: settleAuthority!,
+            treasury: treasury!,
+            mintAuthority: mintAuthority!,
+            prizeMint: json.prizeMint,
+            paymentMint: f.mints.USDC.address,
+            mrftMint: f.mints.MRFT.address,
+            config: f.configAddress,
+            programData: f.programDataAddress,
+            hashChain: [...[...f.drawHashChain.reveals].reverse().map(hex), hex(f.drawHashChain.commitment)],
+        };
+    })();
+    return fileWorld;
+}
+
+/** Builds the world with the localnet's fixtures (only when the run has none yet: the import is heavy). */
+async function buildWorld(): Promise<Uint8Array> {
+    const { createRaffleSvm, deriveFixtureKeypair, fixturesToJson } = await import('@raffle/localnet');
+    const { svm, fixtures } = await createRaffleSvm({
+        seed: FIXTURE_SEED,
+        wallets: 0,
+        prizeNfts: 0,
+        hashChainLength: HASH_CHAIN_LENGTH,
+        feeBps: FEE_BPS,
+        startSlot: START_SLOT,
+        unixTimestamp: START_TIME,
+        initializeConfig: false,
     });
-    const programAccountData = concat(u32(2), addressBytes(programData));
-    svm.setAccount({
-        address: programId,
-        data: programAccountData,
-        executable: true,
-        lamports: lamports(svm.minimumBalanceForRentExemption(36n)),
-        programAddress: LOADER_UPGRADEABLE,
-        space: 36n,
-    });
-    return programData;
+    // A fungible prize mint (decimals 0), so raffles can put up more than one unit.
+    const prizeMint = (await deriveFixtureKeypair(FIXTURE_SEED, 'mint:PRIZE')).address;
+    writeMint(svm, prizeMint, 0, fixtures.mintAuthority.address, 0n);
+    const json = new TextEncoder().encode(JSON.stringify({ prizeMint, fixtures: fixturesToJson(fixtures) }));
+    const svmBytes = svm.toBytes();
+    const out = new Uint8Array(4 + json.length + svmBytes.length);
+    new DataView(out.buffer).setUint32(0, json.length, true);
+    out.set(json, 4);
+    out.set(svmBytes, 4 + json.length);
+    return out;
+}
+
+function writeMint(svm: LiteSVM, mint: Address, decimals: number, mintAuthority: Address, supply: bigint): void {
+    const data = new Uint8Array(getMintEncoder().encode({ mintAuthority, supply, decimals, isInitialized: true, freezeAuthority: null }));
+    svm.setAccount({ address: mint, data, executable: false, lamports: lamports(svm.minimumBalanceForRentExemption(82n)), programAddress: TOKEN_PROGRAM, space: 82n });
 }
 
 /** The `Custom(n)` code and instruction index of a failed transaction. */
@@ -230,41 +296,24 @@ export class RaffleHarness {
     ) {}
 
     static async create(options: HarnessOptions = {}): Promise<RaffleHarness> {
-        const svm = new LiteSVM();
-        svm.setClock(new Clock(START_SLOT, START_TIME - DAY, 0n, 0n, START_TIME));
-        const [admin, drawAuthority, settleAuthority, treasury, mintAuthority] = await Promise.all([
-            generateKeyPairSigner(),
-            generateKeyPairSigner(),
-            generateKeyPairSigner(),
-            generateKeyPairSigner(),
-            generateKeyPairSigner(),
-        ]);
-        for (const w of [admin, drawAuthority, settleAuthority, treasury, mintAuthority]) svm.airdrop(w.address, lamports(100_000_000_000n));
-        const programData = await installUpgradeableProgram(svm, RWA_RAFFLE_PROGRAM_ADDRESS, PROGRAM_BYTES, admin.address);
-        const [config] = await findConfigPda();
-        const chain = [sha256(new Uint8Array(32).fill(7), new TextEncoder().encode(String(Math.random())))];
-        for (let i = 1; i <= HASH_CHAIN_LENGTH; i++) chain.push(sha256(chain[i - 1]!));
-        const mints = await Promise.all([generateKeyPairSigner(), generateKeyPairSigner(), generateKeyPairSigner()]);
+        const w = await loadWorld();
         const h = new RaffleHarness(
-            svm,
-            admin,
-            TestPermitSigner.generate(),
-            drawAuthority,
-            settleAuthority,
-            treasury,
-            mintAuthority,
-            mints[0]!.address,
-            mints[1]!.address,
-            mints[2]!.address,
-            config,
-            programData,
-            chain,
+            LiteSVM.fromBytes(w.svmBytes),
+            w.admin,
+            TestPermitSigner.fromSeed(w.permitSeed),
+            w.drawAuthority,
+            w.settleAuthority,
+            w.treasury,
+            w.mintAuthority,
+            w.prizeMint,
+            w.paymentMint,
+            w.mrftMint,
+            w.config,
+            w.programData,
+            w.hashChain,
         );
-        h.setMint(h.prizeMint, 0);
-        h.setMint(h.paymentMint, 6);
-        h.setMint(h.mrftMint, 0, 1_000_000_000n);
         if (options.initializeConfig !== false) {
-            await h.sendOk([h.initializeConfigInstruction(options)], [admin], 'initialize_config');
+            await h.sendOk([h.initializeConfigInstruction(options)], [h.admin], 'initialize_config');
         }
         return h;
     }
@@ -288,19 +337,24 @@ export class RaffleHarness {
     // ---- accounts ----
 
     setMint(mint: Address, decimals: number, supply = 1_000_000_000_000_000n): void {
-        const data = new Uint8Array(
-            getMintEncoder().encode({ mintAuthority: this.mintAuthority.address, supply, decimals, isInitialized: true, freezeAuthority: null }),
-        );
-        this.svm.setAccount({ address: mint, data, executable: false, lamports: lamports(this.svm.minimumBalanceForRentExemption(82n)), programAddress: TOKEN_PROGRAM, space: 82n });
+        writeMint(this.svm, mint, decimals, this.mintAuthority.address, supply);
     }
 
-    /** A token account of `mint` owned by `owner` holding `amount`, at a fresh address. */
+    /**
+     * A token account of `mint` owned by `owner` holding `amount`, at a fresh address (or `at`).
+     * The mint's supply grows by `amount`, as if it had been minted.
+     */
     async tokenAccount(owner: Address, mint: Address, amount = 0n, at?: Address): Promise<Address> {
         const addr = at ?? (await generateKeyPairSigner()).address;
         const data = new Uint8Array(
             getTokenEncoder().encode({ mint, owner, amount, delegate: null, state: AccountState.Initialized, isNative: null, delegatedAmount: 0n, closeAuthority: null }),
         );
         this.svm.setAccount({ address: addr, data, executable: false, lamports: lamports(this.svm.minimumBalanceForRentExemption(165n)), programAddress: TOKEN_PROGRAM, space: 165n });
+        const mintAccount = this.svm.getAccount(mint);
+        if (amount > 0n && mintAccount.exists && mintAccount.programAddress === TOKEN_PROGRAM && mintAccount.data.length === 82) {
+            const state = getMintDecoder().decode(mintAccount.data);
+            this.svm.setAccount({ ...mintAccount, data: new Uint8Array(getMintEncoder().encode({ ...state, supply: state.supply + amount })) });
+        }
         return addr;
     }
 

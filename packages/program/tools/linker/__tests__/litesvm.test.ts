@@ -9,27 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-    AccountRole,
-    type AccountSignerMeta,
-    type Address,
-    address,
-    appendTransactionMessageInstructions,
-    createTransactionMessage,
-    generateKeyPairSigner,
-    getAddressEncoder,
-    getProgramDerivedAddress,
-    type Instruction,
-    type KeyPairSigner,
-    lamports,
-    pipe,
-    setTransactionMessageFeePayerSigner,
-    setTransactionMessageLifetimeUsingBlockhash,
-    signTransactionMessageWithSigners,
-} from '@solana/kit';
+import { type Address, generateKeyPairSigner, type KeyPairSigner, lamports } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { deployWithUpgradeableLoader, sendOnSvm } from '../../../src/__tests__/support/loader-deploy';
 import { linkSbf } from '../link';
 import { expectLoaderInvariants } from './elf-invariants';
 import { buildObject, bytes, CODE, exit, mov64 } from './object-builder';
@@ -44,28 +28,11 @@ const title = hasClang
     ? 'linked C program in LiteSVM'
     : 'linked C program in LiteSVM (clang-19 is missing: run `bash packages/program/scripts/install-clang.sh`)';
 
-const LOADER = address('BPFLoaderUpgradeab1e11111111111111111111111');
-const SYSTEM = address('11111111111111111111111111111111');
-const RENT = address('SysvarRent111111111111111111111111111111111');
-const CLOCK = address('SysvarC1ock11111111111111111111111111111111');
-const BUFFER_METADATA_SIZE = 37;
-const PROGRAM_ACCOUNT_SIZE = 36;
-const WRITE_CHUNK = 900;
-
-function u32(value: number): Uint8Array {
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setUint32(0, value, true);
-    return out;
-}
 function u64(value: bigint | number): Uint8Array {
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, BigInt(value), true);
     return out;
 }
-function concat(...parts: Uint8Array[]): Uint8Array {
-    return Uint8Array.from(parts.flatMap(p => [...p]));
-}
-
 /** The `Custom(n)` code of a failed instruction, if that is how the transaction failed. */
 function customErrorCode(result: TransactionMetadata | FailedTransactionMetadata): number | undefined {
     if (!(result instanceof FailedTransactionMetadata)) return undefined;
@@ -84,73 +51,6 @@ function compile(dir: string, name: string): { name: string; bytes: Uint8Array }
     return { name: `${name}.o`, bytes: new Uint8Array(readFileSync(output)) };
 }
 
-async function send(svm: LiteSVM, payer: KeyPairSigner, instructions: Instruction[]): Promise<TransactionMetadata | FailedTransactionMetadata> {
-    svm.expireBlockhash(); // identical transactions must not be taken for duplicates
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        m => setTransactionMessageFeePayerSigner(payer, m),
-        m => setTransactionMessageLifetimeUsingBlockhash({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 1_000n }, m),
-        m => appendTransactionMessageInstructions(instructions, m),
-    );
-    return svm.sendTransaction(await signTransactionMessageWithSigners(message));
-}
-
-async function sendOk(svm: LiteSVM, payer: KeyPairSigner, instructions: Instruction[]): Promise<TransactionMetadata> {
-    const result = await send(svm, payer, instructions);
-    if (result instanceof FailedTransactionMetadata) throw new Error(`${result.toString()}\n${result.meta().logs().join('\n')}`);
-    return result;
-}
-
-function createAccount(svm: LiteSVM, payer: KeyPairSigner, account: KeyPairSigner, space: number, owner: Address): Instruction {
-    const rent = svm.minimumBalanceForRentExemption(BigInt(space));
-    const accounts: AccountSignerMeta[] = [
-        { address: payer.address, role: AccountRole.WRITABLE_SIGNER, signer: payer },
-        { address: account.address, role: AccountRole.WRITABLE_SIGNER, signer: account },
-    ];
-    return {
-        programAddress: SYSTEM,
-        accounts,
-        data: concat(u32(0), u64(rent), u64(space), new Uint8Array(getAddressEncoder().encode(owner))),
-    };
-}
-
-/** Deploys `elf` through the upgradeable loader, as `solana program deploy` does. */
-async function deployWithUpgradeableLoader(svm: LiteSVM, payer: KeyPairSigner, elf: Uint8Array): Promise<Address> {
-    const buffer = await generateKeyPairSigner();
-    const program = await generateKeyPairSigner();
-    const writableBuffer = { address: buffer.address, role: AccountRole.WRITABLE };
-    const authority = { address: payer.address, role: AccountRole.READONLY_SIGNER, signer: payer };
-    await sendOk(svm, payer, [
-        createAccount(svm, payer, buffer, BUFFER_METADATA_SIZE + elf.length, LOADER),
-        { programAddress: LOADER, accounts: [writableBuffer, { address: payer.address, role: AccountRole.READONLY }], data: u32(0) }, // InitializeBuffer
-    ]);
-    for (let offset = 0; offset < elf.length; offset += WRITE_CHUNK) {
-        const chunk = elf.subarray(offset, offset + WRITE_CHUNK);
-        await sendOk(svm, payer, [
-            { programAddress: LOADER, accounts: [writableBuffer, authority], data: concat(u32(1), u32(offset), u64(chunk.length), chunk) }, // Write
-        ]);
-    }
-    const [programData] = await getProgramDerivedAddress({ programAddress: LOADER, seeds: [getAddressEncoder().encode(program.address)] });
-    await sendOk(svm, payer, [
-        createAccount(svm, payer, program, PROGRAM_ACCOUNT_SIZE, LOADER),
-        {
-            programAddress: LOADER,
-            accounts: [
-                { address: payer.address, role: AccountRole.WRITABLE_SIGNER, signer: payer },
-                { address: programData, role: AccountRole.WRITABLE },
-                { address: program.address, role: AccountRole.WRITABLE },
-                writableBuffer,
-                { address: RENT, role: AccountRole.READONLY },
-                { address: CLOCK, role: AccountRole.READONLY },
-                { address: SYSTEM, role: AccountRole.READONLY },
-                authority,
-            ],
-            data: concat(u32(2), u64(elf.length * 2)), // DeployWithMaxDataLen
-        },
-    ]);
-    return program.address;
-}
-
 suite(title, () => {
     let dir = '';
     let elf: Uint8Array = new Uint8Array(0);
@@ -161,6 +61,7 @@ suite(title, () => {
         if (!hasClang) throw new Error('clang-19 is missing (required when CI=true): run `bash packages/program/scripts/install-clang.sh`');
         dir = mkdtempSync(join(tmpdir(), 'sbf-link-'));
         elf = linkSbf([compile(dir, 'hello'), compile(dir, 'helpers')]);
+        // Raw LiteSVM on purpose: this tests the toolchain's output, not the raffle program, so no raffle fixtures.
         svm = new LiteSVM();
         payer = await generateKeyPairSigner();
         svm.airdrop(payer.address, lamports(100_000_000_000n));
@@ -169,7 +70,7 @@ suite(title, () => {
         if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    const invoke = (program: Address, data: number[]) => send(svm, payer, [{ programAddress: program, data: new Uint8Array(data) }]);
+    const invoke = (program: Address, data: number[]) => sendOnSvm(svm, payer, [{ programAddress: program, data: new Uint8Array(data) }]);
 
     it('compiles objects the linker has work to do on: callx with dst register, syscalls, rodata', () => {
         const helpers = compile(dir, 'helpers').bytes;
@@ -207,7 +108,7 @@ suite(title, () => {
     });
 
     it('is accepted by a real deploy through the upgradeable loader and runs', async () => {
-        const program = await deployWithUpgradeableLoader(svm, payer, elf);
+        const { programId: program } = await deployWithUpgradeableLoader(svm, payer, elf);
         svm.warpToSlot(svm.getClock().slot + 1n); // a program deployed in slot N runs from N + 1
         const result = await invoke(program, [0, 0]);
         if (result instanceof FailedTransactionMetadata) throw new Error(`${result.toString()}\n${result.meta().logs().join('\n')}`);
@@ -224,7 +125,7 @@ suite(title, () => {
         const added = (await generateKeyPairSigner()).address;
         svm.addProgram(added, minimal);
         expect(logsOf(await invoke(added, []))).toContain(`Program ${added} success`);
-        const deployed = await deployWithUpgradeableLoader(svm, payer, minimal);
+        const { programId: deployed } = await deployWithUpgradeableLoader(svm, payer, minimal);
         svm.warpToSlot(svm.getClock().slot + 1n);
         expect(logsOf(await invoke(deployed, []))).toContain(`Program ${deployed} success`);
     });

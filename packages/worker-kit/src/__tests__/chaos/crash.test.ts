@@ -23,7 +23,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventId } from '../../ingestion/identity';
+import { eventId } from '../../core/identity';
 import { type ChaosChildBase, type ChaosKillPoint, createChaosCluster, seededRandom } from '../fixtures/chaos';
 import { fileTag, skipPostgres } from '../services';
 

@@ -22,7 +22,7 @@ import { type Localnet, startLocalnet } from '@raffle/localnet';
 import { type Blockhash, createSolanaRpc, createSolanaRpcSubscriptions, type Signature } from '@solana/kit';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createPostgresWorkerStore } from '../../store/postgres/index';
 import type { WorkerStore } from '../../store/types';
 import { createWorker } from '../../worker';

@@ -10,9 +10,10 @@
  * 1,000,000 lamports to an address derived from the event id, so a double effect shows as 2x.
  * A killed replica is restarted (under a new owner id) as a follower.
  */
+import { waitFor } from '@raffle/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { eventId } from '../../ingestion/identity';
+import { eventId } from '../../core/identity';
 import { type ChaosChild, type ChaosChildConfig, createChaosCluster, seededRandom } from '../fixtures/chaos';
 import { fileTag, skipPostgres } from '../services';
 
@@ -42,14 +43,6 @@ beforeAll(async () => {
 afterAll(() => chaos.stop());
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!check()) {
-        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await sleep(5);
-    }
-}
 
 describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKILLed while events stream', () => {
     it('another replica takes over within the lease TTL; every event handled, every effect exactly once on chain', async () => {
@@ -82,7 +75,7 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
             return child;
         };
         await Promise.all(Array.from({ length: REPLICAS }, (_, slot) => spawnReplica(slot, 0).waitFor(l => l.startsWith('ready'), 30_000)));
-        await until(() => leases.length > 0, 10_000, 'a leader');
+        await waitFor('a leader', () => leases.length > 0, { timeoutMs: 10_000 });
 
         const waits = Array.from({ length: LEADER_KILLS }, () => 1_000 + Math.floor(random() * 1_500));
         const emitter = chaos.startEmitter(MAX_EVENTS, FEE_MIN, () => 150 + pacing() * 350);
@@ -101,7 +94,7 @@ describe.skipIf(skipPg)('replicas: three workers on PostgreSQL, the leader SIGKI
             expect(orphan?.owner).toBe(victim.owner);
             await victim.exited;
             live.delete(slot!);
-            await until(() => leases.length > before, TTL_MS + RENEW_MS + 10_000, `a new leader after killing ${victim.owner}`);
+            await waitFor(`a new leader after killing ${victim.owner}`, () => leases.length > before, { timeoutMs: TTL_MS + RENEW_MS + 10_000 });
             const next = leases[before]!;
             expect(next.owner).not.toBe(victim.owner);
             expect(next.token).toBeGreaterThan(current.token);

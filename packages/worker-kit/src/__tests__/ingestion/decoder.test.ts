@@ -3,7 +3,7 @@ import { address, createDecoder, type ReadonlyUint8Array } from '@solana/kit';
 import { describe, expect, it } from 'vitest';
 
 import { createEventDecoder, type EventDecoderTable, type ExtractedEvents, extractProgramEvents, type RawProgramEvent } from '../../ingestion/decoder';
-import { compareEventPositions, eventId, parseEventId, toJsonValue } from '../../ingestion/identity';
+import { compareEventPositions, eventId, parseEventId, toJsonValue } from '../../core/identity';
 import { createRng } from '../fixtures/idl-fuzz';
 
 const PROGRAM = RWA_RAFFLE_PROGRAM_ADDRESS;

@@ -14,7 +14,8 @@ import { type Encoder, getAddressDecoder, isSolanaError, type ReadonlyUint8Array
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { createEventDecoder, type DecodeResult, type EventDecoderTable, type EventMapOf, extractProgramEvents } from '../../ingestion/decoder';
-import { type AnchorEventIdl, createEventDecoderTableFromIdl, decodeAddressBytes } from '../../ingestion/idl';
+import { decodeAddressBytes } from '../../ingestion/base58-address';
+import { type AnchorEventIdl, createEventDecoderTableFromIdl } from '../../ingestion/idl';
 import { addressBytes, createKitReferenceTable, createPayloadGenerator, createRng, mutatePayload } from '../fixtures/idl-fuzz';
 import { produceRealEventLogs, type RealEventLogs } from '../fixtures/real-event-logs';
 

@@ -6,10 +6,11 @@
 import { RAFFLE_ERROR__INVALID_ARGUMENT, RAFFLE_ERROR__WORKER__STATE_INVALID, isRaffleError } from '@raffle/errors';
 import { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
+import { waitFor } from '@raffle/test-support';
 import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createWorker } from '../../worker';
 import { sendConfigUpdates, type TransactionLogs, waitForTransactionLogs } from '../fixtures/config-updates';
 
@@ -31,14 +32,6 @@ async function observeConfigUpdates(fees: number[]): Promise<TransactionLogs> {
     return waitForTransactionLogs(rpc, await sendConfigUpdates(rpc, net.fixtures!, fees));
 }
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!check()) {
-        if (Date.now() > end) throw new Error('timed out');
-        await new Promise(r => setTimeout(r, 20));
-    }
-}
-
 describe('worker.ingestTransactions', () => {
     it('records pushed transactions once; the worker’s own ingestion then adds nothing; failed transactions are ignored', async () => {
         const store = createMemoryWorkerStore();
@@ -58,7 +51,7 @@ describe('worker.ingestTransactions', () => {
             const pushed = await observeConfigUpdates([501, 502, 503]);
             const result = await worker.ingestTransactions([pushed, { ...pushed }]);
             expect(result).toEqual({ events: 6, truncated: 0 });
-            await until(() => seen.length >= 3);
+            await waitFor('the handlers of the three events', () => seen.length >= 3);
             expect(seen.map(s => [s.fee, s.instructionIndex, s.eventIndex])).toEqual([
                 [501, 0, 0],
                 [502, 1, 0],
@@ -127,13 +120,13 @@ describe('worker.ingestTransactions', () => {
             await new Promise(r => setTimeout(r, 50)); // the runner's first claim found the queue empty
             await worker.ingestTransactions([tx]);
             // Two slots: two events run at once, claimed as they were enqueued; the third waits in the queue.
-            await until(() => fees.length === 2);
+            await waitFor('two events to run at once', () => fees.length === 2);
             const [first, second, third] = await Promise.all([0, 1, 2].map(i => store.getJob(`${tx.signature}:${i}:0:hold`)));
             expect([first?.status, second?.status, third?.status]).toEqual(['running', 'running', 'pending']);
             expect(first).toMatchObject({ attempts: 1, leaseOwner: worker.owner });
             expect(calls).toEqual({ claimed: 0, read: 0 });
             held.splice(0).forEach(r => r());
-            await until(() => fees.length === 3);
+            await waitFor('the queued third event to run', () => fees.length === 3);
             expect(calls).toEqual({ claimed: 1, read: 1 }); // the queued one went the usual way
             held.splice(0).forEach(r => r());
             expect(fees.sort()).toEqual([601, 602, 603]);
@@ -156,7 +149,7 @@ describe('worker.ingestTransactions', () => {
             await worker.start();
             try {
                 await worker.ingestTransactions([await observeConfigUpdates([701])]);
-                await until(() => fees.length === 1);
+                await waitFor('the handler to run', () => fees.length === 1);
             } finally {
                 await worker.stop();
             }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { toJsonValue } from '../../ingestion/identity';
+import { toJsonValue } from '../../core/identity';
 
 describe('toJsonValue', () => {
     it('turns decoded data into JSON: bigints as strings, bytes as numbers, undefined members dropped', () => {

@@ -5,11 +5,12 @@
  */
 import { RWA_RAFFLE_EVENTS } from '@raffle/client';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
+import { waitFor } from '@raffle/test-support';
 import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
-import { createPgliteWorkerStore } from '../../store/pglite';
+import { createMemoryWorkerStore } from '../../store/memory/index';
+import { createPgliteWorkerStore } from '../../store/pglite/index';
 import type { WorkerStore } from '../../store/types';
 import { createWorker, type CreateWorkerOptions, type Worker } from '../../worker';
 import { configUpdateInstruction, sendConfigUpdates, sendInstructions, waitForTransactionLogs } from '../fixtures/config-updates';
@@ -40,15 +41,8 @@ async function emitConfigUpdated(): Promise<string> {
     return sendConfigUpdates(rpc, net.fixtures!, [fee]);
 }
 
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-        const value = await check();
-        if (value !== undefined && value !== false) return value;
-        if (Date.now() > end) throw new Error('timed out');
-        await new Promise(r => setTimeout(r, 20));
-    }
-}
+/** The bound of this file's waits, each for the cluster and the worker to move on. */
+const WAIT = { timeoutMs: 15_000 };
 
 function makeWorker(store: WorkerStore, extra: Partial<CreateWorkerOptions<typeof RWA_RAFFLE_EVENTS>> = {}) {
     const worker = createWorker({
@@ -82,10 +76,10 @@ describe('worker on the local cluster', () => {
         await worker.start();
         await connected;
         const sig = await emitConfigUpdated();
-        await until(() => confirmed.find(c => c.sig === sig));
+        await waitFor('the confirmed delivery', () => confirmed.find(c => c.sig === sig), WAIT);
         expect(confirmed.find(c => c.sig === sig)!.fee).toBe(fee);
-        await until(() => finalizedNotices.includes(sig) && finalizedDeliveries.includes(sig));
-        await until(async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === sig);
+        await waitFor('the finalized notice and delivery', () => finalizedNotices.includes(sig) && finalizedDeliveries.includes(sig), WAIT);
+        await waitFor('the cursor to reach the transaction', async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === sig, WAIT);
         const status = await worker.status();
         expect(status.role).toBe('leader');
         expect(status.ingestion.live).toBe(true);
@@ -102,13 +96,13 @@ describe('worker on the local cluster', () => {
         worker.handle('ConfigUpdated', 'noop', () => undefined);
         await worker.start();
         await emitConfigUpdated();
-        await until(async () => (await worker.status()).cursor !== null);
+        await waitFor('the cursor to be set', async () => (await worker.status()).cursor !== null, WAIT);
         const lags: bigint[] = [];
         for (let i = 0; i < 5; i++) {
             net.control.advanceSlots(200);
             // wait for a backfill pass to see the new finalized slot
             const target = BigInt((await rpc.getSlot({ commitment: 'finalized' }).send()) as bigint);
-            await until(async () => ((await store.getCursor(`ingest:${net.fixtures!.programAddress}:checked`))?.slot ?? 0n) >= target);
+            await waitFor('a backfill pass to check the finalized slot', async () => ((await store.getCursor(`ingest:${net.fixtures!.programAddress}:checked`))?.slot ?? 0n) >= target, WAIT);
             lags.push((await worker.status()).lagSlots!);
         }
         // 1,000 slots passed with no transaction of the program: the lag is the finality depth, not growing.
@@ -131,7 +125,7 @@ describe('worker on the local cluster', () => {
         await new Promise(r => setTimeout(r, 200));
         expect(seen).not.toContain(missed);
         net.control.clearFaults();
-        await until(() => seen.includes(missed));
+        await waitFor('the missed event to be backfilled', () => seen.includes(missed), WAIT);
     });
 
     it('retracts an event whose transaction a fork dropped; effects refuse to run for it; finalized-only handlers never saw it', async () => {
@@ -150,17 +144,17 @@ describe('worker on the local cluster', () => {
         await worker.start();
         await connected;
         const sig = await emitConfigUpdated();
-        await until(() => delivered.includes(sig));
+        await waitFor('the confirmed delivery', () => delivered.includes(sig), WAIT);
         net.control.fork(sig, { replay: false });
-        await until(() => retracted.includes(sig));
+        await waitFor('the retraction of the forked-out event', () => retracted.includes(sig), WAIT);
         const events = await store.listEvents({ commitments: ['retracted'] });
         expect(events.map(e => e.signature)).toContain(sig);
         // Finality advances again, over the slot of the dropped transaction and past it: a later
         // event reaches the finalized-only handler; the dropped one never did and never will.
         net.control.setCommitmentLags({ finalization: 3 });
         const later = await emitConfigUpdated();
-        await until(() => finalOnly.includes(later));
-        await until(async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === later);
+        await waitFor('the later event at the finalized-only handler', () => finalOnly.includes(later), WAIT);
+        await waitFor('the cursor to reach the later transaction', async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === later, WAIT);
         expect(finalOnly).not.toContain(sig);
         expect(await store.getJob(`${later}:0:0:final`)).not.toBeNull();
         expect(await store.getJob(`${sig}:0:0:final`)).toBeNull();
@@ -186,7 +180,7 @@ describe('worker on the local cluster', () => {
         await worker.start();
         await connected;
         const sig = await emitConfigUpdated();
-        const letter = await until(async () => (await worker.deadLetters.list()).find(j => (j.payload as { signature?: string }).signature === sig));
+        const letter = await waitFor('the dead letter of the unknown payload', async () => (await worker.deadLetters.list()).find(j => (j.payload as { signature?: string }).signature === sig), WAIT);
         expect(letter.payload).toMatchObject({ signature: sig, reason: 'unknown discriminator' });
         expect(typeof (letter.payload as { raw: string }).raw).toBe('string');
         expect(await worker.deadLetters.inspect(letter.id)).toMatchObject({ status: 'dead' });
@@ -200,17 +194,17 @@ describe('worker on the local cluster', () => {
         const b = makeWorker(store, { owner: 'b' });
         for (const w of [a, b]) w.handle('ConfigUpdated', 'record', ({ event }) => void seen.push(event.signature));
         await a.start();
-        await until(async () => (await a.status()).role === 'leader');
+        await waitFor('a to lead', async () => (await a.status()).role === 'leader', WAIT);
         await b.start();
         await new Promise(r => setTimeout(r, 150));
         expect((await b.status()).role).toBe('follower');
         const first = await emitConfigUpdated();
-        await until(() => seen.includes(first));
+        await waitFor('the first event', () => seen.includes(first), WAIT);
         const takeover = new Promise(r => b.events.once('lease:acquired', r));
         await a.stop();
         await takeover;
         const second = await emitConfigUpdated();
-        await until(() => seen.includes(second));
+        await waitFor('the second event, at the new leader', () => seen.includes(second), WAIT);
         expect(seen.filter(s => s === first)).toHaveLength(1);
         expect(seen.filter(s => s === second)).toHaveLength(1);
     });
@@ -235,7 +229,7 @@ describe('worker on the local cluster', () => {
                 if (crash) {
                     crash = false;
                     // The process "dies" before it learns the outcome; wait until it landed.
-                    await until(async () => (await rpc.getSignatureStatuses([signature]).send()).value[0]?.confirmationStatus === 'confirmed' || undefined);
+                    await waitFor('the transaction sent before the crash to be confirmed', async () => (await rpc.getSignatureStatuses([signature]).send()).value[0]?.confirmationStatus === 'confirmed' || undefined, WAIT);
                     throw new Error('crashed after send');
                 }
             });
@@ -245,7 +239,7 @@ describe('worker on the local cluster', () => {
         await worker.start();
         await connected;
         trigger = await emitConfigUpdated();
-        await until(() => results.length > 0);
+        await waitFor('the handler to finish after the crash', () => results.length > 0, WAIT);
         expect(sends).toBe(1);
         expect(results[0]!.alreadyDone).toBe(true);
         const ledger = await store.listEffects();
@@ -262,7 +256,7 @@ describe('worker on the local cluster', () => {
         await worker.start();
         const sigs: string[] = [];
         for (let i = 0; i < 4; i++) sigs.push(await emitConfigUpdated());
-        await until(() => sigs.every(s => seen.includes(s)), 30_000);
+        await waitFor('every event despite the faults', () => sigs.every(s => seen.includes(s)), { timeoutMs: 30_000 });
         for (const s of sigs) expect(seen.filter(x => x === s)).toHaveLength(1);
     });
 
@@ -275,10 +269,10 @@ describe('worker on the local cluster', () => {
         await worker.start();
         await connected;
         const sig = await emitConfigUpdated();
-        await until(() => seen.includes(sig));
+        await waitFor('the event', () => seen.includes(sig), WAIT);
         const result = await worker.replay({ fromSignature: sig, generation: 'g1' });
         expect(result.events).toBeGreaterThanOrEqual(1);
-        await until(() => seen.filter(s => s === sig).length === 2);
+        await waitFor('the replayed event', () => seen.filter(s => s === sig).length === 2, WAIT);
         expect((await worker.replay({ fromSignature: sig, generation: 'g1' })).jobs).toBe(0);
     });
 
@@ -297,13 +291,13 @@ describe('worker on the local cluster', () => {
         const fetched = await waitForTransactionLogs(rpc, signature, 15_000);
         if (!fetched.logs.includes('Log truncated')) {
             // The cluster kept every line: nothing to fall back on; every event arrives.
-            await until(() => seen.filter(fee => fee >= 300).length === 30);
+            await waitFor('the 30 events', () => seen.filter(fee => fee >= 300).length === 30, WAIT);
             return;
         }
         await truncated;
-        const letter = await until(async () => (await worker.deadLetters.list()).find(j => j.id === `${signature}:truncated`));
+        const letter = await waitFor('the dead letter of the truncated transaction', async () => (await worker.deadLetters.list()).find(j => j.id === `${signature}:truncated`), WAIT);
         expect(letter.name).toBe('ingest:truncated');
-        await until(() => seen.some(fee => fee === 300));
+        await waitFor('the event before the cut', () => seen.some(fee => fee === 300), WAIT);
         expect(seen.filter(fee => fee >= 300).length).toBeLessThan(30);
     });
 
@@ -330,11 +324,11 @@ describe('worker on the local cluster', () => {
         await connected;
         const sig = await emitConfigUpdated();
         target = sig;
-        await until(() => started);
+        await waitFor('the handler to start', () => started, WAIT);
         net.control.fork(sig, { replay: false });
         await retracted;
         release();
-        const letter = await until(async () => (await worker.deadLetters.list()).find(j => j.id.startsWith(sig)));
+        const letter = await waitFor('the dead letter of the late effect', async () => (await worker.deadLetters.list()).find(j => j.id.startsWith(sig)), WAIT);
         expect(letter.lastError).toContain('retracted');
         expect(ran).toBe(false);
         expect(await store.listEffects()).toHaveLength(0);
@@ -355,7 +349,7 @@ describe('worker on the local cluster', () => {
         await worker.start();
         await connected;
         await emitConfigUpdated();
-        await until(() => started);
+        await waitFor('the slow handler to start', () => started, WAIT);
         const stopped = new Promise<{ abandonedJobs: number }>(r => worker.events.once('worker:stopped', r));
         process.emit('SIGTERM');
         const { abandonedJobs } = await stopped;
@@ -378,14 +372,14 @@ describe('worker on the local cluster', () => {
             await first.start();
             await connected;
             const before = await emitConfigUpdated();
-            await until(() => runs.includes(before));
-            await until(async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === before);
+            await waitFor('the event before the restart', () => runs.includes(before), WAIT);
+            await waitFor('the cursor to reach the event before the restart', async () => (await store.getCursor(`ingest:${net.fixtures!.programAddress}`))?.signature === before, WAIT);
             await first.stop();
             const whileDown = [await emitConfigUpdated(), await emitConfigUpdated()];
             const second = makeWorker(store, { owner: 'after' });
             second.handle('ConfigUpdated', 'record', ({ event }) => void runs.push(event.signature));
             await second.start();
-            await until(() => whileDown.every(s => runs.includes(s)));
+            await waitFor('the events sent while no worker ran', () => whileDown.every(s => runs.includes(s)), WAIT);
             await new Promise(r => setTimeout(r, 200));
             expect(runs.filter(s => s === before)).toHaveLength(1);
             for (const s of whileDown) expect(runs.filter(x => x === s)).toHaveLength(1);

@@ -6,7 +6,7 @@ import { RAFFLE_ERROR__WORKER__EFFECT_SEND_CONFLICT, isRaffleError } from '@raff
 import { describe, expect, it } from 'vitest';
 
 import { runEffect, type EffectDependencies } from '../../runtime/effect';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 
 /** The chain is never asked on this path (the effect is pending, nothing was sent yet). */
 const noChain = new Proxy({}, { get: () => () => { throw new Error('the chain must not be asked for a pending effect'); } }) as EffectDependencies['rpc'];

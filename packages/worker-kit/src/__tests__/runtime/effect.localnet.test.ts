@@ -19,7 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type EffectDependencies, runEffect } from '../../runtime/effect';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { CHAOS_EFFECT_LAMPORTS, systemTransferInstruction } from '../fixtures/chaos';
 
 const VALIDITY = 10;

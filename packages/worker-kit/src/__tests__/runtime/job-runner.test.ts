@@ -1,9 +1,10 @@
+import { waitFor } from '@raffle/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { JobRecord, WorkerStore } from '../../store/types';
-import { UnrecoverableError } from '../../runtime/errors';
-import { createWorkerEmitter } from '../../runtime/events';
+import { UnrecoverableError } from '../../core/errors';
+import { createWorkerEmitter } from '../../core/events';
 import { createJobRunner, type JobControl, type JobRunner, type JobRunnerOptions } from '../../runtime/job-runner';
 import { resolveRetryPolicy } from '../../runtime/retry';
 
@@ -14,14 +15,6 @@ afterEach(async () => {
     await Promise.all(runners.map(r => r.stop()));
     runners = [];
 });
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!(await check())) {
-        if (Date.now() > end) throw new Error('timed out');
-        await new Promise(r => setTimeout(r, 5));
-    }
-}
 
 function start(
     store: JobRunnerOptions['store'],
@@ -44,7 +37,7 @@ describe('job runner', () => {
         start(store, async job => {
             seen.push(job.id);
         });
-        await until(async () => (await Promise.all(['a', 'b', 'c'].map(id => store.getJob(id)))).every(j => j?.status === 'completed'));
+        await waitFor('jobs a, b and c to complete', async () => (await Promise.all(['a', 'b', 'c'].map(id => store.getJob(id)))).every(j => j?.status === 'completed'), { timeoutMs: 5_000 });
         expect(seen.sort()).toEqual(['a', 'b', 'c']);
     });
 
@@ -65,7 +58,7 @@ describe('job runner', () => {
             },
             { concurrency: 2 },
         );
-        await until(() => done === 6);
+        await waitFor('the six jobs to finish', () => done === 6, { timeoutMs: 5_000 });
         expect(peak).toBe(2);
     });
 
@@ -81,10 +74,10 @@ describe('job runner', () => {
         const dead: string[] = [];
         events.on('job:retry', e => retries.push(e.scope));
         events.on('job:dead', e => dead.push(e.jobId));
-        await until(async () => (await store.getJob('flaky'))?.status === 'dead');
+        await waitFor('job flaky to be dead', async () => (await store.getJob('flaky'))?.status === 'dead', { timeoutMs: 5_000 });
         expect(calls).toBe(3);
         expect(retries).toEqual(['rescheduled', 'rescheduled']);
-        await until(() => dead.length === 1);
+        await waitFor('the job:dead event', () => dead.length === 1, { timeoutMs: 5_000 });
         const [letter] = await store.listDeadLetters();
         expect(letter?.lastError).toContain('boom');
     });
@@ -98,11 +91,11 @@ describe('job runner', () => {
             calls++;
             if (fail) throw new UnrecoverableError('never works');
         });
-        await until(async () => (await store.getJob('bad'))?.status === 'dead');
+        await waitFor('job bad to be dead', async () => (await store.getJob('bad'))?.status === 'dead', { timeoutMs: 5_000 });
         expect(calls).toBe(1);
         fail = false;
         await store.redriveDeadLetter({ id: 'bad' });
-        await until(async () => (await store.getJob('bad'))?.status === 'completed');
+        await waitFor('the redriven job to complete', async () => (await store.getJob('bad'))?.status === 'completed', { timeoutMs: 5_000 });
         expect(calls).toBe(2);
     });
 
@@ -116,7 +109,7 @@ describe('job runner', () => {
             await new Promise(r => setTimeout(r, 100));
             finished = true;
         });
-        await until(() => started);
+        await waitFor('the slow job to start', () => started, { timeoutMs: 5_000 });
         await store.enqueueJob({ id: 'later', name: 'x' });
         const { abandoned } = await runner.stop();
         expect(abandoned).toBe(0);
@@ -138,7 +131,7 @@ describe('job runner', () => {
                 }),
             { drainTimeoutMs: 20 },
         );
-        await until(() => started);
+        await waitFor('the stuck job to start', () => started, { timeoutMs: 5_000 });
         const { abandoned } = await runner.stop();
         expect(abandoned).toBe(1);
         // Released unspent: its only attempt is given back and another replica runs it at once.
@@ -149,13 +142,13 @@ describe('job runner', () => {
 });
 
 /** The store's jobs, except that every lease extension finds the lease gone. */
-function losingLeases(store: WorkerStore): Pick<WorkerStore, 'claimJobs' | 'completeJobs' | 'failJob' | 'extendJobLease' | 'releaseJob'> {
+function losingLeases(store: WorkerStore): Pick<WorkerStore, 'claimJobs' | 'completeJobs' | 'failJob' | 'renewJobLease' | 'releaseJob'> {
     return {
         claimJobs: input => store.claimJobs(input),
         completeJobs: input => store.completeJobs(input),
         failJob: input => store.failJob(input),
         releaseJob: input => store.releaseJob(input),
-        extendJobLease: async () => null,
+        renewJobLease: async () => null,
     };
 }
 
@@ -172,12 +165,12 @@ describe('job runner leases', () => {
             },
             { leaseMs: 1_000 },
         );
-        await until(async () => (await store.getJob('long2'))?.status === 'running');
+        await waitFor('job long2 to run', async () => (await store.getJob('long2'))?.status === 'running', { timeoutMs: 5_000 });
         await new Promise(r => setTimeout(r, 1_200)); // past the first lease
         // Another replica finds nothing to take over: both leases were extended.
         expect(await store.claimJobs({ owner: 'w2', limit: 10, leaseMs: 1_000 })).toEqual([]);
-        await until(() => finished === 2);
-        await until(async () => (await Promise.all(['long1', 'long2'].map(id => store.getJob(id)))).every(j => j?.status === 'completed'));
+        await waitFor('both long jobs to finish', () => finished === 2, { timeoutMs: 5_000 });
+        await waitFor('both long jobs to be completed', async () => (await Promise.all(['long1', 'long2'].map(id => store.getJob(id)))).every(j => j?.status === 'completed'), { timeoutMs: 5_000 });
     });
 
     it("aborts a job's signal when its lease is lost, and does not complete it", async () => {
@@ -197,9 +190,9 @@ describe('job runner leases', () => {
                 }),
             { leaseMs: 1_000 },
         );
-        await until(() => reason !== null, 3_000);
+        await waitFor('the lease loss to abort the job', () => reason !== null, { timeoutMs: 3_000 });
         expect(String(reason)).toContain('lost the lease of job taken');
-        await until(async () => (await store.getJob('taken'))?.status !== 'running');
+        await waitFor('job taken to stop running', async () => (await store.getJob('taken'))?.status !== 'running', { timeoutMs: 5_000 });
         expect((await store.getJob('taken'))?.status).not.toBe('completed');
     });
 
@@ -214,7 +207,7 @@ describe('job runner leases', () => {
         );
         const succeeded: string[] = [];
         events.on('handler:succeeded', e => succeeded.push(e.jobId));
-        await until(async () => (await store.getJob('blind'))?.status === 'dead', 3_000);
+        await waitFor('job blind to be dead', async () => (await store.getJob('blind'))?.status === 'dead', { timeoutMs: 3_000 });
         expect((await store.getJob('blind'))?.lastError).toContain('lost the lease');
         expect(succeeded).toEqual([]);
     });
@@ -240,11 +233,11 @@ describe('job runner direct dispatch (jobs claimed as they are enqueued)', () =>
         const { job } = await store.enqueueJob({ id: 'a', name: 'x', lease: { owner: 'w1', leaseMs: runner.leaseMs } });
         expect(runner.adopt(job)).toBe(true);
         runner.unreserve(2);
-        await until(() => ran.includes('a'));
+        await waitFor('the adopted job to run', () => ran.includes('a'), { timeoutMs: 5_000 });
         expect(runner.reserve(5)).toBe(2); // one slot is busy
         runner.unreserve(2);
         release.forEach(r => r());
-        await until(async () => (await store.getJob('a'))?.status === 'completed');
+        await waitFor('the adopted job to complete', async () => (await store.getJob('a'))?.status === 'completed', { timeoutMs: 5_000 });
     });
 
     it('reserves nothing while the queue has a backlog: older jobs go first', async () => {
@@ -263,15 +256,15 @@ describe('job runner direct dispatch (jobs claimed as they are enqueued)', () =>
                 }),
             { concurrency: 2 },
         );
-        await until(() => runner.inFlight === 2);
+        await waitFor('two jobs in flight', () => runner.inFlight === 2, { timeoutMs: 5_000 });
         gate.splice(0).forEach(g => g()); // two finish; the runner claims the next two
-        await until(() => done === 2 && runner.inFlight === 2);
+        await waitFor('two jobs done and the next two in flight', () => done === 2 && runner.inFlight === 2, { timeoutMs: 5_000 });
         expect(runner.reserve(2)).toBe(0); // its last claim was full: more may wait
         for (let round = 0; round < 20 && done < 6; round++) {
             gate.splice(0).forEach(g => g());
             await new Promise(r => setTimeout(r, 20));
         }
-        await until(() => done === 6 && runner.inFlight === 0);
+        await waitFor('the six jobs done and none in flight', () => done === 6 && runner.inFlight === 0, { timeoutMs: 5_000 });
         await new Promise(r => setTimeout(r, 30)); // a claim found the queue empty
         expect(runner.reserve(2)).toBe(2);
         runner.unreserve(2);
@@ -285,7 +278,7 @@ describe('job runner direct dispatch (jobs claimed as they are enqueued)', () =>
         const { job } = await store.enqueueJob({ id: 'late', name: 'x', lease: { owner: 'w1', leaseMs: runner.leaseMs } });
         await runner.stop();
         expect(runner.adopt(job)).toBe(false);
-        await until(async () => (await store.getJob('late'))?.status === 'pending');
+        await waitFor('the job the stopped runner refused to be pending again', async () => (await store.getJob('late'))?.status === 'pending', { timeoutMs: 5_000 });
         expect(await store.getJob('late')).toMatchObject({ attempts: 0, leaseOwner: null });
     });
 });
@@ -303,7 +296,7 @@ describe('job runner shutdown with a handler that ignores its signal', () => {
             },
             { drainTimeoutMs: 20 },
         );
-        await until(() => started);
+        await waitFor('the deaf job to start', () => started, { timeoutMs: 5_000 });
         const t0 = Date.now();
         expect((await runner.stop()).abandoned).toBe(1);
         expect(Date.now() - t0).toBeLessThan(2_000);

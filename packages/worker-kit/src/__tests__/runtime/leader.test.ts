@@ -1,16 +1,9 @@
+import { waitFor } from '@raffle/test-support';
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
-import { createWorkerEmitter } from '../../runtime/events';
+import { createMemoryWorkerStore } from '../../store/memory/index';
+import { createWorkerEmitter } from '../../core/events';
 import { runLeaderElection } from '../../runtime/leader';
-
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!check()) {
-        if (Date.now() > end) throw new Error('timed out');
-        await new Promise(r => setTimeout(r, 5));
-    }
-}
 
 describe('leader election', () => {
     it('one replica leads; on release a follower takes over with a higher fencing token', async () => {
@@ -27,7 +20,7 @@ describe('leader election', () => {
                 store,
                 name: 'leader',
                 owner,
-                ttlMs: 1_000,
+                leaseMs: 1_000,
                 renewMs: 20,
                 events,
                 signal: stop.signal,
@@ -41,11 +34,11 @@ describe('leader election', () => {
                     }),
             });
         });
-        await until(() => leading.size === 1);
+        await waitFor('one replica to lead', () => leading.size === 1, { timeoutMs: 5_000 });
         const [first, token] = [...leading.entries()][0]!;
         stops.get(first)!.abort();
         const other = first === 'a' ? 'b' : 'a';
-        await until(() => leading.has(other));
+        await waitFor(`${other} to take over`, () => leading.has(other), { timeoutMs: 5_000 });
         expect(leading.get(other)).toBeGreaterThan(token);
         expect(acquired).toEqual([`${first}:${token}`, `${other}:${leading.get(other)}`]);
         stops.get(other)!.abort();
@@ -65,7 +58,7 @@ describe('leader election', () => {
             store,
             name: 'leader',
             owner: 'a',
-            ttlMs: 1_000,
+            leaseMs: 1_000,
             renewMs: 20,
             events,
             signal: stop.signal,
@@ -74,10 +67,10 @@ describe('leader election', () => {
                 await new Promise(r => signal.addEventListener('abort', r));
             },
         });
-        await until(() => leadingSignal !== null);
+        await waitFor('a to lead', () => leadingSignal !== null, { timeoutMs: 5_000 });
         now = 5_000; // a's lease expired (it was paused); b takes over
-        expect(await store.acquireLease({ name: 'leader', owner: 'b', ttlMs: 60_000 })).not.toBeNull();
-        await until(() => leadingSignal!.aborted);
+        expect(await store.acquireLease({ name: 'leader', owner: 'b', leaseMs: 60_000 })).not.toBeNull();
+        await waitFor('the overtaken leader to stop leading', () => leadingSignal!.aborted, { timeoutMs: 5_000 });
         expect(lost[0]).toBe('taken');
         stop.abort();
         await run;
@@ -86,14 +79,14 @@ describe('leader election', () => {
         const store = createMemoryWorkerStore();
         const events = createWorkerEmitter();
         // A leader that dies: it holds the lease without an election loop behind it.
-        const held = await store.acquireLease({ name: 'leader', owner: 'dead', ttlMs: 1_000 });
+        const held = await store.acquireLease({ name: 'leader', owner: 'dead', leaseMs: 1_000 });
         let acquiredAt: number | null = null;
         const stop = new AbortController();
         const run = runLeaderElection({
             store,
             name: 'leader',
             owner: 'b',
-            ttlMs: 1_000,
+            leaseMs: 1_000,
             renewMs: 999, // polling alone would try at ~0, ~1000, ~2000 ms
             events,
             signal: stop.signal,
@@ -104,8 +97,8 @@ describe('leader election', () => {
         });
         // Its last renewal, 300 ms in: the lease now expires at ~1300 ms.
         await new Promise(r => setTimeout(r, 300));
-        const renewed = await store.renewLease({ name: 'leader', owner: 'dead', token: held!.token, ttlMs: 1_000 });
-        await until(() => acquiredAt !== null, 5_000);
+        const renewed = await store.renewLease({ name: 'leader', owner: 'dead', token: held!.token, leaseMs: 1_000 });
+        await waitFor('the follower to take the expired lease', () => acquiredAt !== null, { timeoutMs: 5_000 });
         const late = acquiredAt! - renewed!.expiresAt;
         expect(late).toBeGreaterThanOrEqual(0);
         expect(late).toBeLessThan(500); // polling alone would be ~700 ms late (next try at ~2000 ms)
@@ -116,7 +109,7 @@ describe('leader election', () => {
     it('without getLease in the store, a follower polls every renewMs', async () => {
         const memory = createMemoryWorkerStore();
         const store = { acquireLease: memory.acquireLease.bind(memory), renewLease: memory.renewLease.bind(memory), releaseLease: memory.releaseLease.bind(memory) };
-        await memory.acquireLease({ name: 'leader', owner: 'dead', ttlMs: 1_000 });
+        await memory.acquireLease({ name: 'leader', owner: 'dead', leaseMs: 1_000 });
         const attempts: number[] = [];
         const counting = { ...store, acquireLease: (input: Parameters<typeof store.acquireLease>[0]) => (attempts.push(Date.now()), store.acquireLease(input)) };
         const stop = new AbortController();
@@ -125,7 +118,7 @@ describe('leader election', () => {
             store: counting,
             name: 'leader',
             owner: 'b',
-            ttlMs: 1_000,
+            leaseMs: 1_000,
             renewMs: 400,
             events: createWorkerEmitter(),
             signal: stop.signal,
@@ -134,7 +127,7 @@ describe('leader election', () => {
                 await new Promise(r => signal.addEventListener('abort', r));
             },
         });
-        await until(() => leading, 5_000);
+        await waitFor('the follower to lead', () => leading, { timeoutMs: 5_000 });
         expect(attempts.length).toBeGreaterThanOrEqual(3);
         for (let i = 1; i < attempts.length; i++) expect(attempts[i]! - attempts[i - 1]!).toBeGreaterThanOrEqual(390);
         stop.abort();
@@ -157,7 +150,7 @@ describe('leader election', () => {
             store,
             name: 'leader',
             owner: 'a',
-            ttlMs: 1_000,
+            leaseMs: 1_000,
             renewMs: 50,
             events: createWorkerEmitter(),
             signal: stop.signal,

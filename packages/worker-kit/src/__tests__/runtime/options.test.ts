@@ -3,7 +3,7 @@ import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS } from '@raffle/client';
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createWorker } from '../../worker';
 
 // Clients are never called: createWorker only checks its options.
@@ -27,7 +27,12 @@ function rejection(extra: Record<string, unknown>): { name: unknown; reason: unk
 
 describe('createWorker options', () => {
     it('accepts valid options, with undefined meaning absent', () => {
-        expect(rejection({ concurrency: 8, leader: { ttlMs: 2_000, renewMs: 500 }, ingestion: { startFrom: 'genesis', pageSize: undefined }, retry: { backoff: { minMs: 10, maxMs: 100 } } })).toBeNull();
+        expect(rejection({ concurrency: 8, leader: { leaseMs: 2_000, renewMs: 500 }, ingestion: { startFrom: 'genesis', pageSize: undefined }, retry: { backoff: { minMs: 10, maxMs: 100 } } })).toBeNull();
+    });
+
+    it('still reads the deprecated leader.ttlMs as the lease length', () => {
+        expect(rejection({ leader: { ttlMs: 2_000, renewMs: 500 } })).toBeNull();
+        expect(rejection({ leader: { ttlMs: 1_000, renewMs: 1_000 } })?.name).toBe('leader.renewMs');
     });
 
     it.each([
@@ -39,7 +44,7 @@ describe('createWorker options', () => {
         [{ role: 'leader' }, 'role'],
         [{ owner: '' }, 'owner'],
         [{ storeDecodedFields: 'yes' }, 'storeDecodedFields'],
-        [{ leader: { ttlMs: 1_000, renewMs: 1_000 } }, 'leader.renewMs'],
+        [{ leader: { leaseMs: 1_000, renewMs: 1_000 } }, 'leader.renewMs'],
         [{ leader: { ttl: 1_000 } }, 'leader.ttl'],
         [{ ingestion: { pageSize: 5_000 } }, 'ingestion.pageSize'],
         [{ ingestion: { startFrom: 'now' } }, 'ingestion.startFrom'],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { UnrecoverableError } from '../../runtime/errors';
+import { UnrecoverableError } from '../../core/errors';
 import { decideAfterFailure, resolveRetryPolicy, runWithRetries } from '../../runtime/retry';
-import { backoffDelayMs } from '../../runtime/time';
+import { backoffDelayMs } from '../../core/time';
 
 const fast = resolveRetryPolicy({ inProcessRetries: 2, inProcessBackoff: { minMs: 1, maxMs: 2 }, maxAttempts: 3 });
 

@@ -5,11 +5,12 @@
  */
 import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
 import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { UnrecoverableError } from '../../runtime/errors';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { UnrecoverableError } from '../../core/errors';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { JsonValue } from '../../store/types';
 import { createWorker } from '../../worker';
 
@@ -34,14 +35,6 @@ function makeWorker() {
     return { worker, store };
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!(await check())) {
-        if (Date.now() > end) throw new Error('timed out');
-        await new Promise(r => setTimeout(r, 10));
-    }
-}
-
 describe('durable tasks', () => {
     it('runs an enqueued task once per id, with its payload, retrying failures', async () => {
         const { worker } = makeWorker();
@@ -54,7 +47,7 @@ describe('durable tasks', () => {
         expect(await worker.enqueueTask('deliver', { id: 'a', payload: { n: 1 } })).toEqual({ created: true, jobId: 'task:deliver:a' });
         expect((await worker.enqueueTask('deliver', { id: 'a', payload: { n: 2 } })).created).toBe(false);
         await worker.enqueueTask('deliver', { id: 'flaky', payload: null });
-        await until(() => runs.filter(r => r.id === 'a').length === 1 && runs.filter(r => r.id === 'flaky').length === 3);
+        await waitFor('task a to run once and task flaky three times', () => runs.filter(r => r.id === 'a').length === 1 && runs.filter(r => r.id === 'flaky').length === 3, { timeoutMs: 5_000 });
         expect(runs.find(r => r.id === 'a')).toEqual({ id: 'a', payload: { n: 1 }, attempt: 1 });
         expect(runs.filter(r => r.id === 'flaky').map(r => r.attempt)).toEqual([1, 2, 3]);
     });
@@ -73,10 +66,10 @@ describe('durable tasks', () => {
         );
         await worker.start();
         const { jobId } = await worker.enqueueTask('once', { id: 'x', payload: 1 });
-        await until(async () => (await worker.deadLetters.list()).some(j => j.id === jobId));
+        await waitFor('the task to be dead-lettered', async () => (await worker.deadLetters.list()).some(j => j.id === jobId), { timeoutMs: 5_000 });
         fail = false;
         await worker.deadLetters.redrive(jobId);
-        await until(() => done === 1);
+        await waitFor('the redriven task to run', () => done === 1, { timeoutMs: 5_000 });
     });
 
     it('refuses bad definitions and unknown tasks with typed errors', async () => {
@@ -106,13 +99,12 @@ describe('durable tasks', () => {
         const runs: string[] = [];
         worker.task('uses-service', async ({ id }) => {
             runs.push(id);
-            const end = Date.now() + 5_000;
-            while (serviceUp && Date.now() < end) await new Promise(r => setTimeout(r, 5));
+            await waitFor('the shutdown to stop the service', () => !serviceUp, { timeoutMs: 5_000 });
             throw new Error('the service is gone');
         });
         await worker.start();
         const { jobId } = await worker.enqueueTask('uses-service', { id: 'a', payload: null });
-        await until(() => runs.length === 1);
+        await waitFor('the task to start', () => runs.length === 1, { timeoutMs: 5_000 });
         await worker.stop();
         await worker.enqueueTask('uses-service', { id: 'b', payload: null }).catch(() => undefined);
         expect(runs).toEqual(['a']);

@@ -11,7 +11,7 @@ import { getThresholdReachedEventEncoder, RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_
 import { address, getBase58Decoder } from '@solana/kit';
 
 import type { IngestionRpcSubscriptions } from '../../ingestion/ingestor';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { WorkerStore } from '../../store/types';
 import { createWorker, type WorkerRpc } from '../../worker';
 import { createWorkerHttpHandler, type WorkerHttpHandler } from '../http';
@@ -186,15 +186,4 @@ export function readSse(response: Response) {
             await done;
         },
     };
-}
-
-/** Waits until `check()` holds (every 10 ms, at most `timeoutMs`). */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    for (let i = 0; i < 100_000; i++) {
-        if (await check()) return;
-        if (Date.now() > end) throw new Error('timed out');
-        await new Promise(r => setTimeout(r, 10));
-    }
-    throw new Error('gave up');
 }

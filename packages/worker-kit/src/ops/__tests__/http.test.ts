@@ -3,13 +3,14 @@
  * JSON shapes, admin and webhook authentication, hostile bodies, CORS, and option validation.
  */
 import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
+import { waitFor } from '@raffle/test-support';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { UnrecoverableError } from '../../runtime/errors';
+import { UnrecoverableError } from '../../core/errors';
 import { createWorkerHttpHandler } from '../http';
 import type { WorkerHttpAutomations, WorkerHttpHandlerOptions, WorkerHttpSpendGuard } from '../http-options';
 import type { WorkerLogger } from '../logger';
-import { ADMIN_TOKEN, createTestWorker, CURSOR, heliusRawTransaction, randomSignature, RAFFLE, type Served, serveHandler, thresholdLogs, until, WEBHOOK_SECRET } from './http-fixtures';
+import { ADMIN_TOKEN, createTestWorker, CURSOR, heliusRawTransaction, randomSignature, RAFFLE, type Served, serveHandler, thresholdLogs, WEBHOOK_SECRET } from './http-fixtures';
 
 const servers: Served[] = [];
 const workers: { stop(): Promise<void> }[] = [];
@@ -319,8 +320,8 @@ describe('admin routes', () => {
         const response = await fetch(`${url}/admin/dead-letters/${encodeURIComponent(jobId)}/redrive`, { method: 'POST', headers: admin });
         expect(response.status).toBe(200);
         expect((await response.json()).job).toMatchObject({ id: jobId, status: 'pending' });
-        await until(() => runs === 2);
-        await until(async () => (await t.worker.deadLetters.inspect(jobId))?.status === 'completed');
+        await waitFor('the redriven task to run again', () => runs === 2, { timeoutMs: 5_000 });
+        await waitFor('the redriven job to complete', async () => (await t.worker.deadLetters.inspect(jobId))?.status === 'completed', { timeoutMs: 5_000 });
         expect((await json(await fetch(`${url}/admin/dead-letters`, { headers: admin }))).deadLetters).toEqual([]);
     });
 

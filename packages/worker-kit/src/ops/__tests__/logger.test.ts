@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 
 import type { RaffleAutomationEmitter } from '../../raffle/context';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createWorker } from '../../worker';
 import { attachWorkerLogger, redactSecrets, type WorkerLogger } from '../logger';
 

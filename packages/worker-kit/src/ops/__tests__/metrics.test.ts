@@ -9,13 +9,14 @@ import { createRequire } from 'node:module';
 
 import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS } from '@raffle/client';
 import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
+import { waitFor } from '@raffle/test-support';
 import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import EventEmitter from 'eventemitter3';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 
 import type { RaffleAutomationEmitter } from '../../raffle/context';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createWorker, type WorkerRpc } from '../../worker';
 import { createWorkerMetrics, instrumentRpc, type WorkerMetrics } from '../metrics';
 
@@ -43,14 +44,6 @@ function makeWorker() {
         pollMs: 10,
         retry: { inProcessRetries: 0, backoff: { minMs: 5, maxMs: 10 } },
     });
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-    for (let i = 0; i < 1_000; i++) {
-        if (await check()) return;
-        await new Promise(r => setTimeout(r, 10));
-    }
-    throw new Error(`timed out waiting for ${what}`);
 }
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -95,7 +88,7 @@ describe('createWorkerMetrics', () => {
         automationEvents.emit('automation:failed', { action: 'refund', raffle: null, error: new Error('x'), willRetry: true });
         automationEvents.emit('reconcile:done', { raffles: 3, repaired: [], ms: 250 });
 
-        await until(async () => (await worker.status()).queue.pending === 0 && (await worker.status()).queue.deadLetters === 1, 'the jobs to settle');
+        await waitFor('the jobs to settle', async () => (await worker.status()).queue.pending === 0 && (await worker.status()).queue.deadLetters === 1);
         const text = await metrics.render();
         const m = parse(text);
         expect(metrics.contentType).toMatch(/^text\/plain/);

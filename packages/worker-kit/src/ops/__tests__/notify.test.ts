@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 
 import { RWA_RAFFLE_EVENTS, RWA_RAFFLE_PROGRAM_ADDRESS } from '@raffle/client';
 import { isRaffleError, RAFFLE_ERROR__INVALID_ARGUMENT } from '@raffle/errors';
+import { waitFor } from '@raffle/test-support';
 import { createSolanaRpcSubscriptions } from '@solana/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { JsonValue } from '../../store/types';
 import { createWorker, type WorkerRpc } from '../../worker';
 import { createWebhookNotifier, type Notification, verifyWebhookSignature, WebhookDeliveryError } from '../notify';
@@ -69,14 +70,6 @@ function makeWorker() {
     });
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-    for (let i = 0; i < 1_000; i++) {
-        if (await check()) return;
-        await new Promise(r => setTimeout(r, 10));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-}
-
 function notification(id: string, data: JsonValue = { n: 1 }): Notification {
     return { id, type: 'winner-drawn', raffle: 'Raffle1111111111111111111111111111111111111', at: 1_700_000_000_000, data };
 }
@@ -102,8 +95,8 @@ describe('createWebhookNotifier as a durable task', () => {
         for (const id of ids) expect((await worker.enqueueTask('notify', { id, payload: notification(id, { id, amount: '5000000' }) as unknown as JsonValue })).created).toBe(true);
         // The same id again enqueues nothing.
         expect((await worker.enqueueTask('notify', { id: ids[0]!, payload: notification(ids[0]!) as unknown as JsonValue })).created).toBe(false);
-        await until(() => ids.every(id => receiver.delivered.has(id)), 'every notification');
-        await until(async () => (await worker.status()).queue.pending === 0, 'the queue to drain');
+        await waitFor('every notification', () => ids.every(id => receiver.delivered.has(id)));
+        await waitFor('the queue to drain', async () => (await worker.status()).queue.pending === 0);
 
         const oks = receiver.requests.filter(r => r.status === 200);
         expect(oks.map(r => JSON.parse(r.body).id).sort()).toEqual(ids); // each delivered exactly once
@@ -126,7 +119,7 @@ describe('createWebhookNotifier as a durable task', () => {
         expect(error).not.toContain(SECRET);
         stuck.clear();
         expect(await worker.deadLetters.redrive(jobId)).not.toBeNull();
-        await until(() => receiver.delivered.has('stuck'), 'the redriven notification');
+        await waitFor('the redriven notification', () => receiver.delivered.has('stuck'));
     });
 });
 

@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from '@hono/node-server';
+import { waitFor } from '@raffle/test-support';
 import type { Address } from '@solana/kit';
 import EventEmitter from 'eventemitter3';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -28,8 +29,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RaffleAutomationEmitter } from '../../raffle/context';
 import type { RaffleAutomationState } from '../../raffle/automations';
 import type { ReconcileReport } from '../../raffle/reconcile';
-import { UnrecoverableError } from '../../runtime/errors';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { UnrecoverableError } from '../../core/errors';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { WorkerStore } from '../../store/types';
 import { createWorker, type Worker, type WorkerRpc } from '../../worker';
 import type { IngestionRpcSubscriptions } from '../../ingestion/ingestor';
@@ -141,17 +142,6 @@ function stubSpendGuard() {
     return { guard, released };
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> {
-    const end = Date.now() + WAIT_MS;
-    for (let i = 0; i < 1_000; i++) {
-        const value = await check();
-        if (value !== undefined && value !== false) return value;
-        if (Date.now() > end) break;
-        await new Promise(r => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-}
-
 const textOf = (page: Page, selector: string) => page.locator(selector).innerText({ timeout: WAIT_MS });
 
 describe('operatorPage', () => {
@@ -209,7 +199,7 @@ describe.skipIf(!haveChromium)('operator page in Chromium', () => {
         await worker.start();
         const { jobId } = await worker.enqueueTask('notify-winner', { id: 'raffle-7', payload: { raffle: RAFFLES[0]!.address } });
         deadJobId = jobId;
-        await until('the dead letter', async () => (await worker.deadLetters.list()).some(j => j.id === jobId));
+        await waitFor('the dead letter', async () => (await worker.deadLetters.list()).some(j => j.id === jobId), { timeoutMs: WAIT_MS });
 
         handler = createWorkerHttpHandler({
             worker,
@@ -282,7 +272,7 @@ describe.skipIf(!haveChromium)('operator page in Chromium', () => {
         // Redrive: the job leaves the dead letters and runs again (and passes this time)
         taskMayPass = true;
         await row.getByRole('button', { name: 'Redrive' }).click();
-        await until('the redriven job to pass', async () => taskRuns >= 2 && (await worker.deadLetters.list()).length === 0);
+        await waitFor('the redriven job to pass', async () => taskRuns >= 2 && (await worker.deadLetters.list()).length === 0, { timeoutMs: WAIT_MS });
         expect((await store.getJob(deadJobId))?.status).toBe('completed');
         await page.locator('#dead-rows', { hasText: 'No dead letters.' }).waitFor({ timeout: WAIT_MS });
         await page.waitForFunction(() => document.getElementById('f-dead')?.textContent === '0', null, { timeout: WAIT_MS });
@@ -292,10 +282,10 @@ describe.skipIf(!haveChromium)('operator page in Chromium', () => {
         // Pause then Resume reach the automations; their audit entries arrive on the activity stream
         await page.fill('#pause-reason', 'maintenance');
         await page.click('#pause');
-        await until('pause', () => stub.calls.includes('pause:maintenance'));
+        await waitFor('the pause to reach the automations', () => stub.calls.includes('pause:maintenance'), { timeoutMs: WAIT_MS });
         await page.waitForFunction(() => document.getElementById('f-automations')?.textContent === 'paused', null, { timeout: WAIT_MS });
         await page.click('#resume');
-        await until('resume', () => stub.calls.includes('resume'));
+        await waitFor('the resume to reach the automations', () => stub.calls.includes('resume'), { timeoutMs: WAIT_MS });
         expect(stub.calls).toEqual(['pause:maintenance', 'resume']);
         await page.locator('#activity li', { hasText: 'automations:resumed' }).waitFor({ timeout: WAIT_MS });
         await page.locator('#activity li', { hasText: 'automations:paused' }).waitFor({ timeout: WAIT_MS });
@@ -307,7 +297,7 @@ describe.skipIf(!haveChromium)('operator page in Chromium', () => {
         const hold = page.locator('#hold-rows tr', { hasText: 'request-draw' });
         expect(await hold.locator('td').nth(2).innerText()).toBe('daily cap <b>reached</b>');
         await hold.getByRole('button', { name: 'Release' }).click();
-        await until('release', () => spend.released.includes('hold-1'));
+        await waitFor('the hold to be released', () => spend.released.includes('hold-1'), { timeoutMs: WAIT_MS });
         await page.locator('#hold-rows', { hasText: 'No holds.' }).waitFor({ timeout: WAIT_MS });
 
         // a refused token is said so, without showing it

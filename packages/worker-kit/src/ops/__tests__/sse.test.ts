@@ -4,13 +4,14 @@
  * activity feed's chain events appear in the stream.
  */
 import { RWA_RAFFLE_EVENTS } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { WorkerStore } from '../../store/types';
 import { attachActivityFeed } from '../feed';
 import type { WorkerHttpHandlerOptions } from '../http-options';
-import { createTestWorker, RAFFLE, randomSignature, readSse, type Served, serveHandler, thresholdLogs, until } from './http-fixtures';
+import { createTestWorker, RAFFLE, randomSignature, readSse, type Served, serveHandler, thresholdLogs } from './http-fixtures';
 
 const servers: Served[] = [];
 const workers: { stop(): Promise<void> }[] = [];
@@ -58,7 +59,7 @@ describe('GET /events', () => {
         const { url } = await serveStream(store);
         const sse = await open(url);
         await append(store, 'effect:confirmed', RAFFLE, { amount: '5', nested: { ok: true } });
-        await until(() => sse.events.length === 1);
+        await waitFor('the new entry', () => sse.events.length === 1, { timeoutMs: 5_000 });
         const [event] = sse.events;
         expect(event).toMatchObject({ id: '38', event: 'effect:confirmed' });
         expect(JSON.parse(event!.data)).toEqual({ seq: 38, at: expect.any(Number), actor: 'test', action: 'effect:confirmed', subject: RAFFLE, data: { amount: '5', nested: { ok: true } } });
@@ -70,7 +71,7 @@ describe('GET /events', () => {
         for (let i = 0; i < 5; i++) await append(store, `a:${i}`);
         const { url } = await serveStream(store);
         const sse = await open(url, '?after=2');
-        await until(() => sse.events.length === 3);
+        await waitFor('the three replayed entries', () => sse.events.length === 3, { timeoutMs: 5_000 });
         expect(sse.events.map(e => e.id)).toEqual(['3', '4', '5']);
         await sse.cancel();
         for (const [query, headers] of [
@@ -95,12 +96,12 @@ describe('GET /events', () => {
                 if (i % 50 === 0) await new Promise(r => setTimeout(r, 5));
             }
         })();
-        await until(() => first.events.length >= 120);
+        await waitFor('the first 120 entries', () => first.events.length >= 120, { timeoutMs: 5_000 });
         await first.cancel();
         const lastId = first.lastId!;
         const second = await open(url, '', { 'last-event-id': lastId });
         await writer;
-        await until(() => second.lastId === '500', 10_000);
+        await waitFor('the resumed stream to reach entry 500', () => second.lastId === '500', { timeoutMs: 10_000 });
         await second.cancel();
         const seqs = [...first.events, ...second.events].map(e => Number(e.id));
         expect(seqs).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
@@ -119,12 +120,12 @@ describe('GET /events', () => {
         await append(store, 'chain:ThresholdReached', 'Other111111111111111111111111111111111111111');
         await append(store, 'chain:ThresholdReached', RAFFLE);
         await append(store, 'automations:resumed', null);
-        await until(() => bySubject.events.length === 3 && byActions.events.length === 4 && both.events.length === 1);
+        await waitFor('the entries each filter lets through', () => bySubject.events.length === 3 && byActions.events.length === 4 && both.events.length === 1, { timeoutMs: 5_000 });
         expect(bySubject.events.map(e => e.event)).toEqual(['chain:TicketsPurchased', 'effect:sent', 'chain:ThresholdReached']);
         expect(byActions.events.map(e => e.id)).toEqual(['1', '3', '4', '5']);
         expect(both.events.map(e => e.id)).toEqual(['5']);
         // Skipped entries still move the Last-Event-ID, so a resume does not scan them again.
-        await until(() => byActions.lastId === '6');
+        await waitFor('the Last-Event-ID to move past the skipped entry', () => byActions.lastId === '6', { timeoutMs: 5_000 });
         for (const s of [bySubject, byActions, both]) await s.cancel();
     });
 
@@ -139,7 +140,7 @@ describe('GET /events', () => {
         expect(handler.openStreams).toBe(2);
         await a.cancel();
         await b.cancel();
-        await until(() => handler.openStreams === 0);
+        await waitFor('both streams to close', () => handler.openStreams === 0, { timeoutMs: 5_000 });
         const before = calls();
         await new Promise(r => setTimeout(r, 100)); // ten poll intervals
         expect(calls()).toBe(before);
@@ -152,7 +153,7 @@ describe('GET /events', () => {
         const store = createMemoryWorkerStore();
         const { url, handler } = await serveStream(store, { sse: { pollMs: 20, heartbeatMs: 100 } });
         const sse = await open(url);
-        await until(() => sse.comments.includes('ping'));
+        await waitFor('a heartbeat comment', () => sse.comments.includes('ping'), { timeoutMs: 5_000 });
         handler.close();
         await sse.done;
         expect(sse.ended).toBe(true);
@@ -174,7 +175,7 @@ describe('attachActivityFeed', () => {
         const sse = await open(served.url, `?actions=chain:*&subject=${RAFFLE}`);
         const signature = randomSignature();
         expect(await worker.ingestTransactions([{ signature, slot: 4_242n, logs: thresholdLogs(RAFFLE, 12), err: null }])).toEqual({ events: 1, truncated: 0 });
-        await until(() => sse.events.length === 1);
+        await waitFor('the ingested event in the stream', () => sse.events.length === 1, { timeoutMs: 5_000 });
         const entry = JSON.parse(sse.events[0]!.data);
         expect(entry).toMatchObject({
             actor: worker.owner,

@@ -4,9 +4,10 @@
  * refund tickets and claims. Every outcome is checked on chain.
  */
 import { RaffleStatus } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import {
     chainNow,
     createRaffle,
@@ -16,7 +17,6 @@ import {
     startAutomationWorker,
     TICKET_PRICE,
     tokenBalance,
-    until,
     useAutomationCluster,
 } from './fixtures/raffles';
 
@@ -36,10 +36,10 @@ describe('raffle automations on the local cluster', () => {
         await joinWithTokens(cluster.net, f.wallets[0]!.keypair.signer, raffle, 3);
         await joinWithTokens(cluster.net, f.wallets[1]!.keypair.signer, raffle, 1);
 
-        const final = await until(async () => {
+        const final = await waitFor('the raffle to be drawn and claimed', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
-        }, 30_000, 'the raffle to be drawn and claimed');
+        }, { timeoutMs: 30_000 });
         const winner = final.data.winnerTicket < 3 ? f.wallets[0]! : f.wallets[1]!;
         expect(await tokenBalance(cluster.net, winner.address, f.prizeNfts[0]!.mint)).toBe(1n);
         const vault = TICKET_PRICE * 4n;
@@ -63,15 +63,15 @@ describe('raffle automations on the local cluster', () => {
         for (const [i, buyer] of buyers.entries()) await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, counts[i]!);
 
         cluster.net.control.warpClock(chainNow(cluster.net) + 601n);
-        const final = await until(async () => {
+        const final = await waitFor('the raffle to be refunded and claimed', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
-        }, 30_000, 'the raffle to be refunded and claimed');
+        }, { timeoutMs: 30_000 });
         expect(final.data.entriesRefunded).toBe(3);
-        await until(async () => {
+        await waitFor('every voucher', async () => {
             const now = await Promise.all(buyers.map(b => tokenBalance(cluster.net, b.address, f.mints.MRFT.address)));
             return now.every((n, i) => n - before[i]! === BigInt(counts[i]!)) ? now : undefined;
-        }, 30_000, 'every voucher');
+        }, { timeoutMs: 30_000 });
         expect(await tokenBalance(cluster.net, f.organizer.address, f.prizeNfts[1]!.mint)).toBe(1n);
         expect((await tokenBalance(cluster.net, f.treasury.address, f.mints.MOGA.address)) - treasuryBefore).toBe(TICKET_PRICE * 6n);
         // Every effect is in the audit log: intent, then its result with the signature.
@@ -79,7 +79,7 @@ describe('raffle automations on the local cluster', () => {
         const tickets = audit.filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string }).action === 'issue-tickets');
         expect(tickets).toHaveLength(3);
         // Nothing left to do, as the operator's /raffles shows it (the ledger marks the issuance done).
-        await until(async () => ((await automations.raffles()).find(r => r.address === raffle)?.nextActions.length === 0 ? true : undefined), 30_000, 'no next action');
+        await waitFor('no next action', async () => ((await automations.raffles()).find(r => r.address === raffle)?.nextActions.length === 0 ? true : undefined), { timeoutMs: 30_000 });
         for (const entry of tickets) expect((entry.data as { signature?: string }).signature).toMatch(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
 
         // The vouchers are real refund tickets: a buyer joins another raffle with them.
@@ -107,7 +107,7 @@ describe('raffle automations on the local cluster', () => {
         const raffle = await createRaffle(cluster.net, { raffleId: 104n, prize: 3, maxTickets: 2, refundMode: 'tokens' });
         await joinWithTokens(cluster.net, f.wallets[3]!.keypair.signer, raffle, 2);
         // The events are ingested and their jobs complete, but nothing is done while paused.
-        await until(async () => (await worker.status()).queue.pending === 0 && (await store.listEvents({ limit: 100 })).some(e => e.name === 'ThresholdReached'), 30_000, 'the events');
+        await waitFor('the events', async () => (await worker.status()).queue.pending === 0 && (await store.listEvents({ limit: 100 })).some(e => e.name === 'ThresholdReached'), { timeoutMs: 30_000 });
         await new Promise(r => setTimeout(r, 500));
         expect(done).toEqual([]);
         expect((await readRaffleNow(cluster.net, raffle)).data.status).toBe(RaffleStatus.Drawing);
@@ -116,10 +116,10 @@ describe('raffle automations on the local cluster', () => {
 
         const report = await automations.resume();
         expect(report?.repaired.map(r => r.raffle)).toContain(raffle);
-        await until(async () => {
+        await waitFor('the raffle to be drawn and claimed after resume', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
-        }, 30_000, 'the raffle to be drawn and claimed after resume');
+        }, { timeoutMs: 30_000 });
         const pauses = await store.listAudit({ subject: `automations:pause:${f.programAddress}` });
         expect(pauses.map(a => [a.action, a.data])).toEqual([
             ['automations:paused', { reason: 'incident 42' }],

@@ -5,6 +5,7 @@
  * everything happened with an empty store.
  */
 import { cancelRaffleTx, fetchEntries, findAssociatedTokenAddress, getRefundTicketsRequestedEventEncoder, RaffleStatus } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { getCloseAccountInstruction } from '@solana-program/token';
 import {
     type Address,
@@ -17,7 +18,7 @@ import {
 import { describe, expect, it } from 'vitest';
 
 import { CLOCK_SYSVAR_ADDRESS } from '../../scheduler/chain-scheduler';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { RaffleAutomationEvents } from '../context';
 import { createExternalDrawProvider } from '../draw/provider';
 import { createSettleDrawProvider, settleWinnerTicket } from '../draw/settle';
@@ -30,7 +31,6 @@ import {
     readRaffleNow,
     startAutomationWorker,
     tokenBalance,
-    until,
     useAutomationCluster,
 } from './fixtures/raffles';
 
@@ -52,21 +52,21 @@ describe('draws nobody answers', () => {
         const { worker } = start(store, { automations: { draw: { provider: createExternalDrawProvider({ name: 'arcium' }) }, claims: { prize: false, proceeds: false } } });
         await worker.start();
         const raffle = await soldOutRaffle(0);
-        const first = await until(async () => {
+        const first = await waitFor('the first request', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.DrawRequested ? r.data.drawRequestedSlot : undefined;
-        }, 20_000, 'the first request');
+        }, { timeoutMs: 20_000 });
         cluster.net.control.advanceSlots(160);
-        const second = await until(async () => {
+        const second = await waitFor('the second request', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.drawRequestedSlot > first ? r.data.drawRequestedSlot : undefined;
-        }, 20_000, 'the second request');
+        }, { timeoutMs: 20_000 });
         expect(second - first).toBeGreaterThanOrEqual(150n);
         // The chain can show the second request before the worker has recorded its confirmation.
-        const requests = await until(async () => {
+        const requests = await waitFor('the second confirmation in the audit log', async () => {
             const confirmed = (await store.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string }).action === 'request-draw');
             return confirmed.length >= 2 ? confirmed : undefined;
-        }, 20_000, 'the second confirmation in the audit log');
+        }, { timeoutMs: 20_000 });
         expect(requests.map(a => a.subject)).toEqual([`draw-request:${raffle}:0`, `draw-request:${raffle}:${first}`]);
     });
 
@@ -79,15 +79,15 @@ describe('draws nobody answers', () => {
         });
         await worker.start();
         const raffle = await soldOutRaffle(1);
-        const requested = await until(async () => {
+        const requested = await waitFor('the request', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.DrawRequested ? r : undefined;
-        }, 20_000, 'the request');
+        }, { timeoutMs: 20_000 });
         cluster.net.control.advanceSlots(160);
-        const done = await until(async () => {
+        const done = await waitFor('the fallback draw and the claims', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
-        }, 20_000, 'the fallback draw and the claims');
+        }, { timeoutMs: 20_000 });
         expect(done.data.winnerTicket).toBe(settleWinnerTicket(new Uint8Array(requested.data.drawSeed), requested.data.drawRequestedSlot, 3));
     });
 });
@@ -117,7 +117,7 @@ describe('hostile input', () => {
             `Program ${f.programAddress} success`,
         ];
         await worker.ingestTransactions([{ signature: randomSignature(), slot: cluster.net.control.status().slots.confirmed, logs, err: null }]);
-        await until(() => failures.filter(e => e.action === 'issue-tickets').length >= 1, 10_000, 'the forged event to be judged');
+        await waitFor('the forged event to be judged', () => failures.filter(e => e.action === 'issue-tickets').length >= 1, { timeoutMs: 10_000 });
         await new Promise(r => setTimeout(r, 500));
         expect(failures.filter(e => e.action === 'issue-tickets').every(e => !e.willRetry)).toBe(true);
         expect(await tokenBalance(cluster.net, attacker.address, f.mints.MRFT.address)).toBe(0n);
@@ -141,7 +141,7 @@ describe('hostile input', () => {
         const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 3, maxTickets: 10, deadlineIn: 300n, refundMode: 'vouchers' });
         await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, 2);
         cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
-        await until(async () => ((await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address)) === 2n ? true : undefined), 20_000, 'the vouchers');
+        await waitFor('the vouchers', async () => ((await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address)) === 2n ? true : undefined), { timeoutMs: 20_000 });
     });
 });
 
@@ -173,12 +173,12 @@ describe('a refund sent too early', () => {
         const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 9, maxTickets: 10, deadlineIn: 300n, refundMode: 'tokens' });
         await joinWithTokens(cluster.net, f.wallets[4]!.keypair.signer, raffle, 1);
         // The worker believes the deadline passed and sends the refund: the program refuses it.
-        const refused = await until(async () => (await store.listEffects({ statuses: ['failed'] })).find(e => e.key.startsWith(`refund:${raffle}`)), 20_000, 'the refused refund');
+        const refused = await waitFor('the refused refund', async () => (await store.listEffects({ statuses: ['failed'] })).find(e => e.key.startsWith(`refund:${raffle}`)), { timeoutMs: 20_000 });
         expect(refused.error).toMatch(/DeadlineNotReached|deadline has not passed/);
         expect((await readRaffleNow(cluster.net, raffle)).data.status).toBe(RaffleStatus.Open);
         // The deadline comes: the refund is sent again, under the next key generation.
         cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
-        await until(async () => ((await readRaffleNow(cluster.net, raffle)).data.status === RaffleStatus.Refunded ? true : undefined), 20_000, 'the refund');
+        await waitFor('the refund', async () => ((await readRaffleNow(cluster.net, raffle)).data.status === RaffleStatus.Refunded ? true : undefined), { timeoutMs: 20_000 });
         expect(await worker.deadLetters.list()).toEqual([]);
     });
 });
@@ -203,18 +203,18 @@ describe('store lost, worker late', () => {
         first.automations.events.on('automation:done', e => void (e.action === 'issue-tickets' && !e.alreadyDone && issued++));
         await first.worker.start();
         cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
-        await until(() => issued >= 6, 30_000, 'some issuances');
+        await waitFor('some issuances', () => issued >= 6, { timeoutMs: 30_000 });
         await first.worker.stop(); // its store is thrown away with it
 
         const secondStore = createMemoryWorkerStore();
         const second = start(secondStore);
         await second.worker.start();
-        await until(async () => {
+        await waitFor('the refund to finish', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.proceedsClaimed ? true : undefined;
-        }, 60_000, 'the refund to finish');
+        }, { timeoutMs: 60_000 });
         const total = [...owed.values()].reduce((a, b) => a + b, 0n);
-        await until(async () => ((await mintSupply(f.mints.MRFT.address)) - supplyBefore === total ? true : undefined), 30_000, 'every ticket');
+        await waitFor('every ticket', async () => ((await mintSupply(f.mints.MRFT.address)) - supplyBefore === total ? true : undefined), { timeoutMs: 30_000 });
         await new Promise(r => setTimeout(r, 1_000)); // nothing more may come
         expect((await mintSupply(f.mints.MRFT.address)) - supplyBefore).toBe(total);
         for (const b of buyers) expect((await tokenBalance(cluster.net, b.address, f.mints.MRFT.address)) - before.get(b.address)!).toBe(owed.get(b.address));
@@ -237,7 +237,7 @@ describe('store lost, worker late', () => {
         const sweeps: RaffleAutomationEvents['reconcile:done'][] = [];
         automations.events.on('reconcile:done', s => sweeps.push(s));
         await worker.start();
-        const sweep = await until(() => sweeps[0], 60_000, 'the first sweep');
+        const sweep = await waitFor('the first sweep', () => sweeps[0], { timeoutMs: 60_000 });
         const repaired = new Map(sweep.repaired.map(r => [r.raffle, r.actions]));
         expect(repaired.get(soldOut)).toEqual(expect.arrayContaining(['request-draw', 'answer-draw', 'claim-prize', 'claim-proceeds']));
         expect(repaired.get(unsold)).toEqual(expect.arrayContaining(['refund', 'claim-prize']));
@@ -264,11 +264,11 @@ describe('an issuer that keeps failing', () => {
         await joinWithTokens(cluster.net, f.wallets[3]!.keypair.signer, raffle, 2);
         const vouchersBefore = await tokenBalance(cluster.net, f.wallets[3]!.address, f.mints.MRFT.address);
         cluster.net.control.warpClock(chainNow(cluster.net) + 301n);
-        await until(async () => {
+        await waitFor('the claims', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.prizeClaimed && r.data.proceedsClaimed ? true : undefined;
-        }, 20_000, 'the claims');
-        await until(() => failures.some(e => e.error.message.includes('the tree is full') && e.willRetry), 20_000, 'the reported failure');
+        }, { timeoutMs: 20_000 });
+        await waitFor('the reported failure', () => failures.some(e => e.error.message.includes('the tree is full') && e.willRetry), { timeoutMs: 20_000 });
         expect(await tokenBalance(cluster.net, f.wallets[3]!.address, f.mints.MRFT.address)).toBe(vouchersBefore);
     });
 });

@@ -7,10 +7,11 @@
  */
 import { cancelRaffleTx, fetchEntries, RaffleStatus } from '@raffle/client';
 import { type Localnet, startLocalnet } from '@raffle/localnet';
+import { waitFor } from '@raffle/test-support';
 import type { Address } from '@solana/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import {
     chainNow,
     clientsOf,
@@ -21,7 +22,6 @@ import {
     startAutomationWorker,
     TICKET_PRICE,
     tokenBalance,
-    until,
 } from './fixtures/raffles';
 
 let net: Localnet;
@@ -107,7 +107,7 @@ describe('twenty raffles, driven by users and the clock only', () => {
             await sendAndConfirm(() => cancelRaffleTx({ authority: f.organizer.keypair.signer, raffle: cancelled.address }), { feePayer: f.organizer.keypair.signer });
             net.control.warpClock(chainNow(net) + 601n);
 
-            const finals = await until(async () => {
+            const finals = await waitFor('every raffle to end', async () => {
                 const states = await Promise.all(raffles.map(r => readRaffleNow(net, r.address)));
                 const done = states.every((s, i) => {
                     const kind = raffles[i]!.plan.kind;
@@ -116,7 +116,7 @@ describe('twenty raffles, driven by users and the clock only', () => {
                     return s.data.status === RaffleStatus.Refunded && s.data.prizeClaimed && (kind !== 'refund-vouchers' || s.data.proceedsClaimed);
                 });
                 return done ? states : undefined;
-            }, 90_000, 'every raffle to end');
+            }, { timeoutMs: 90_000 });
 
             for (const [i, { plan, prize, address }] of raffles.entries()) {
                 const state = finals[i]!.data;
@@ -139,10 +139,10 @@ describe('twenty raffles, driven by users and the clock only', () => {
                 }
             }
             // Vouchers are issued by jobs that may still be finishing: wait for the exact figures, then hold them.
-            const settled = await until(async () => {
+            const settled = await waitFor('the balances', async () => {
                 const now = await balances();
                 return JSON.stringify(now, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(expected, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ? now : undefined;
-            }, 30_000, 'the balances').catch(async () => balances());
+            }, { timeoutMs: 30_000 }).catch(async () => balances());
             expect(settled).toEqual(expected);
             await new Promise(r => setTimeout(r, 1_000));
             expect(await balances()).toEqual(expected);

@@ -8,13 +8,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { RaffleStatus } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import type { Address } from '@solana/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createWebhookNotifier, type Notification, verifyWebhookSignature } from '../../ops/notify';
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import { registerRaffleNotifications } from '../notifications';
-import { chainNow, createRaffle, joinWithTokens, joinWithVouchers, readRaffleNow, TICKET_PRICE, until, useAutomationCluster } from './fixtures/raffles';
+import { chainNow, createRaffle, joinWithTokens, joinWithVouchers, readRaffleNow, TICKET_PRICE, useAutomationCluster } from './fixtures/raffles';
 
 const SECRET = 'localnet-notify-secret-0123';
 const cluster = useAutomationCluster({ wallets: 4, prizeNfts: 2, walletVouchers: 5n });
@@ -70,8 +71,8 @@ describe('raffle notifications on the local cluster', () => {
         await joinWithTokens(cluster.net, f.wallets[0]!.keypair.signer, raffle, 1);
         await joinWithTokens(cluster.net, f.wallets[1]!.keypair.signer, raffle, 1);
 
-        await until(() => receiver.of('winner-drawn', raffle).length > 0 && receiver.of('prize-delivered', raffle).length > 0, 60_000, 'winner-drawn and prize-delivered');
-        await until(async () => (await worker.status()).queue.pending === 0, 30_000, 'the queue to drain');
+        await waitFor('winner-drawn and prize-delivered', () => receiver.of('winner-drawn', raffle).length > 0 && receiver.of('prize-delivered', raffle).length > 0, { timeoutMs: 60_000 });
+        await waitFor('the queue to drain', async () => (await worker.status()).queue.pending === 0, { timeoutMs: 30_000 });
         const final = await readRaffleNow(cluster.net, raffle);
         expect(final.data.status).toBe(RaffleStatus.Completed);
         const [drawn, ...moreDrawn] = receiver.of('winner-drawn', raffle);
@@ -96,11 +97,11 @@ describe('raffle notifications on the local cluster', () => {
         await joinWithVouchers(cluster.net, f.wallets[3]!.keypair.signer, raffle, 2);
 
         cluster.net.control.warpClock(chainNow(cluster.net) + 601n);
-        await until(() => receiver.of('refund-paid', raffle).length >= 2, 60_000, 'a refund-paid per token-paid entry');
-        const issuances = await until(async () => {
+        await waitFor('a refund-paid per token-paid entry', () => receiver.of('refund-paid', raffle).length >= 2, { timeoutMs: 60_000 });
+        const issuances = await waitFor('a tickets-issued per issuance', async () => {
             const confirmed = (await store.listAudit({ limit: 1000 })).filter(a => a.action === 'effect:confirmed' && (a.data as { action?: string; raffle?: string }).action === 'issue-tickets' && (a.data as { raffle?: string }).raffle === raffle);
             return confirmed.length > 0 && receiver.of('tickets-issued', raffle).length >= confirmed.length ? confirmed : undefined;
-        }, 60_000, 'a tickets-issued per issuance');
+        }, { timeoutMs: 60_000 });
 
         const refunds = receiver.of('refund-paid', raffle);
         expect(refunds).toHaveLength(2);

@@ -5,18 +5,19 @@
  * checked on chain.
  */
 import { RaffleStatus } from '@raffle/client';
+import { waitFor } from '@raffle/test-support';
 import { type Address, getAddressDecoder } from '@solana/kit';
 import EventEmitter from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { AutomationContext, RaffleAutomationEmitter } from '../context';
 import { type IssueItem, issueInBatches } from '../issue-batches';
 import { createSplVoucherIssuer } from '../issuers/spl-voucher';
 import type { RefundTicketClaim } from '../issuers/types';
 import { createSpendGuard } from '../spend/guard';
 import type { SpendGuardOptions, SpendHold } from '../spend/types';
-import { chainNow, clientsOf, createRaffle, joinWithTokens, readRaffleNow, tokenBalance, until, useAutomationCluster } from './fixtures/raffles';
+import { chainNow, clientsOf, createRaffle, joinWithTokens, readRaffleNow, tokenBalance, useAutomationCluster } from './fixtures/raffles';
 
 const cluster = useAutomationCluster({ wallets: 6, prizeNfts: 6 });
 const HOUR = 3_600_000;
@@ -31,7 +32,7 @@ async function startGuarded(options: SpendGuardOptions) {
     automations.events.on('spend:held', ({ hold }) => held.push(hold));
     automations.events.on('spend:released', ({ hold }) => released.push(hold));
     await worker.start();
-    const idle = () => until(async () => ((await worker.status()).queue.pending === 0 ? true : undefined), 30_000, 'the job queue to drain');
+    const idle = () => waitFor('the job queue to drain', async () => ((await worker.status()).queue.pending === 0 ? true : undefined), { timeoutMs: 30_000 });
     return { store, spendGuard, worker, automations, held, released, idle };
 }
 
@@ -48,10 +49,10 @@ describe('spend guard on the local cluster', () => {
         for (const [i, buyer] of buyers.entries()) await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, counts[i]!);
         cluster.net.control.warpClock(chainNow(cluster.net) + 601n);
 
-        const hold = await until(async () => {
+        const hold = await waitFor('the refund and a hold', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Refunded && r.data.prizeClaimed ? spendGuard.holds()[0] : undefined;
-        }, 30_000, 'the refund and a hold');
+        }, { timeoutMs: 30_000 });
         await idle();
         expect(hold).toMatchObject({ raffle, action: 'issue-tickets', reason: expect.stringMatching(/^tickets per hour: \d+ issued \+ \d+ > 4$/) });
         const issuedBefore = (await vouchers(buyers)).reduce((n, v, i) => n + Number(v - before[i]!), 0);
@@ -68,10 +69,10 @@ describe('spend guard on the local cluster', () => {
 
         expect(await spendGuard.release(hold.id)).toBe(true);
         expect(released.map(h => h.id)).toEqual([hold.id]);
-        await until(async () => {
+        await waitFor('every voucher after the release', async () => {
             const now = await vouchers(buyers);
             return now.every((n, i) => n - before[i]! === BigInt(counts[i]!)) ? now : undefined;
-        }, 30_000, 'every voucher after the release');
+        }, { timeoutMs: 30_000 });
         await idle();
         expect((await vouchers(buyers)).map((n, i) => n - before[i]!)).toEqual([2n, 3n, 1n]);
         expect(spendGuard.usage()).toMatchObject({ hour: { tickets: 6 }, holds: 0 });
@@ -88,7 +89,7 @@ describe('spend guard on the local cluster', () => {
         const raffle = await createRaffle(cluster.net, { raffleId: 302n, prize: 1, maxTickets: 2, refundMode: 'tokens' });
         await joinWithTokens(cluster.net, f.wallets[3]!.keypair.signer, raffle, 2);
 
-        await until(async () => (spendGuard.holds().length === 2 ? true : undefined), 30_000, 'both claims held');
+        await waitFor('both claims held', async () => (spendGuard.holds().length === 2 ? true : undefined), { timeoutMs: 30_000 });
         await idle();
         const r = await readRaffleNow(cluster.net, raffle);
         expect(r.data.status).toBe(RaffleStatus.Completed);
@@ -105,10 +106,10 @@ describe('spend guard on the local cluster', () => {
         expect(held).toHaveLength(2);
 
         expect(await spendGuard.release(`claim-prize:${raffle}`)).toBe(true);
-        await until(async () => ((await readRaffleNow(cluster.net, raffle)).data.prizeClaimed ? true : undefined), 30_000, 'the prize claimed');
+        await waitFor('the prize claimed', async () => ((await readRaffleNow(cluster.net, raffle)).data.prizeClaimed ? true : undefined), { timeoutMs: 30_000 });
         expect((await readRaffleNow(cluster.net, raffle)).data.proceedsClaimed).toBe(false);
         expect(await spendGuard.release(`claim-proceeds:${raffle}`)).toBe(true);
-        await until(async () => ((await readRaffleNow(cluster.net, raffle)).data.proceedsClaimed ? true : undefined), 30_000, 'the proceeds claimed');
+        await waitFor('the proceeds claimed', async () => ((await readRaffleNow(cluster.net, raffle)).data.proceedsClaimed ? true : undefined), { timeoutMs: 30_000 });
         await idle();
         expect(BigInt(spendGuard.usage().hour.lamports)).toBeGreaterThan(1_000_000n);
         expect(held).toHaveLength(2);
@@ -124,7 +125,7 @@ describe('spend guard on the local cluster', () => {
         const raffle = await createRaffle(cluster.net, { raffleId: 303n, prize: 2, maxTickets: 2, refundMode: 'tokens' });
         await joinWithTokens(cluster.net, f.wallets[4]!.keypair.signer, raffle, 2);
 
-        const hold = await until(() => spendGuard.holds().find(h => h.raffle === raffle), 30_000, 'the draw request held');
+        const hold = await waitFor('the draw request held', () => spendGuard.holds().find(h => h.raffle === raffle), { timeoutMs: 30_000 });
         expect(hold).toMatchObject({ id: `draw-request:${raffle}:0`, action: 'request-draw', reason: expect.stringMatching(/^lamports per day/) });
         clock.t += 2 * HOUR; // the hour is irrelevant: still held
         await automations.advance(raffle);
@@ -133,10 +134,10 @@ describe('spend guard on the local cluster', () => {
 
         clock.t += 22 * HOUR + 1;
         await automations.advance(raffle);
-        await until(async () => {
+        await waitFor('the raffle drawn and claimed', async () => {
             const r = await readRaffleNow(cluster.net, raffle);
             return r.data.status === RaffleStatus.Completed && r.data.prizeClaimed && r.data.proceedsClaimed ? r : undefined;
-        }, 30_000, 'the raffle drawn and claimed');
+        }, { timeoutMs: 30_000 });
         expect(spendGuard.holds().filter(h => h.raffle === raffle)).toEqual([]);
         expect([held.filter(h => h.raffle === raffle).length, released.length]).toEqual([1, 0]);
     });
@@ -151,17 +152,17 @@ describe('spend guard on the local cluster', () => {
         for (const buyer of buyers) await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, 2);
         cluster.net.control.warpClock(chainNow(cluster.net) + 601n);
 
-        const hold = await until(() => spendGuard.holds().find(h => h.raffle === raffle), 30_000, 'the second issuance held');
+        const hold = await waitFor('the second issuance held', () => spendGuard.holds().find(h => h.raffle === raffle), { timeoutMs: 30_000 });
         await idle();
         expect(hold).toMatchObject({ action: 'issue-tickets', reason: 'tickets per day: 2 issued + 2 > 3' });
         expect((await vouchers(buyers)).map((n, i) => n - before[i]!).sort()).toEqual([0n, 2n]);
 
         clock.t += 24 * HOUR + 1;
         await automations.advance(raffle);
-        await until(async () => {
+        await waitFor('every voucher once the day slid past', async () => {
             const now = await vouchers(buyers);
             return now.every((n, i) => n - before[i]! === 2n) ? now : undefined;
-        }, 30_000, 'every voucher once the day slid past');
+        }, { timeoutMs: 30_000 });
         expect(held.filter(h => h.raffle === raffle)).toHaveLength(1);
         expect(spendGuard.usage().day.tickets).toBe(2); // the first issuance is out of the window
     });

@@ -10,7 +10,7 @@ import { AccountRole, type Address, type Blockhash, createNoopSigner, createTran
 import EventEmitter from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryWorkerStore } from '../../store/memory';
+import { createMemoryWorkerStore } from '../../store/memory/index';
 import type { WorkerStore } from '../../store/types';
 import type { AutomationContext, AutomationRpc, RaffleAutomationEmitter } from '../context';
 import { type IssueItem, issueInBatches } from '../issue-batches';

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { drawCallbackTx } from '@raffle/client';
 import type { TransactionSigner } from '@solana/kit';
 
-import { UnrecoverableError, workerConfigInvalid } from '../../runtime/errors';
+import { UnrecoverableError, workerConfigInvalid } from '../../core/errors';
 import type { RandomnessProvider } from './provider';
 
 /**

@@ -12,7 +12,7 @@
 import type { Config, Raffle, RaffleTransactionMessage } from '@raffle/client';
 import type { Account } from '@solana/kit';
 
-import { workerConfigInvalid } from '../../runtime/errors';
+import { workerConfigInvalid } from '../../core/errors';
 import type { ChainTime } from '../../scheduler/chain-scheduler';
 import type { JsonValue } from '../../store/types';
 

@@ -35,7 +35,7 @@ import {
     type TransactionSigner,
 } from '@solana/kit';
 
-import { workerConfigInvalid } from '../../runtime/errors';
+import { workerConfigInvalid } from '../../core/errors';
 import type { RefundTicketClaim } from './types';
 
 /**

@@ -42,7 +42,7 @@ import {
     type TransactionSigner,
 } from '@solana/kit';
 
-import { eventUndecodable, transactionUnavailable, workerConfigInvalid } from '../../runtime/errors';
+import { eventUndecodable, transactionUnavailable, workerConfigInvalid } from '../../core/errors';
 import {
     assertValidMrftCreators,
     createBubblegumUmiContext,

@@ -21,7 +21,7 @@ import {
     type Signature,
 } from '@solana/kit';
 
-import { workerConfigInvalid } from '../../runtime/errors';
+import { workerConfigInvalid } from '../../core/errors';
 import type { RefundTicketClaim, TicketSlotRange } from './types';
 
 /**

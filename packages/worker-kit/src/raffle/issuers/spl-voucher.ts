@@ -10,7 +10,7 @@ import { findAssociatedTokenAddress } from '@raffle/client';
 import { getCreateAssociatedTokenIdempotentInstruction, getMintToInstruction } from '@solana-program/token';
 import { type Address, isAddress, type TransactionSigner } from '@solana/kit';
 
-import { workerConfigInvalid } from '../../runtime/errors';
+import { workerConfigInvalid } from '../../core/errors';
 import type { AutomationRpc } from '../context';
 import { findMemoIssuances, getMrftMemoInstruction } from './memo';
 import type { MrftIssuer } from './types';

@@ -13,7 +13,7 @@
  */
 import { type Address, type Instruction, isSignerRole } from '@solana/kit';
 
-import { workerConfigInvalid } from '../../runtime/errors';
+import { workerConfigInvalid } from '../../core/errors';
 
 const ATA_PROGRAM = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';

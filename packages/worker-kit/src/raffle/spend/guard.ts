@@ -12,7 +12,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 
-import { workerConfigInvalid, workerStateInvalid } from '../../runtime/errors';
+import { workerConfigInvalid, workerStateInvalid } from '../../core/errors';
 import type { AuditRecord, JsonValue, WorkerStore } from '../../store/types';
 import { estimateTransactionSpend } from './estimate';
 import { checkRequest, type Limits, limitOption, lamportsOption, onlyKeys, U64_MAX } from './options';

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { workerConfigInvalid } from '../../runtime/errors';
+import { workerConfigInvalid } from '../../core/errors';
 import type { SpendLimit, SpendRequest } from './types';
 
 /**

@@ -1,13 +1,14 @@
 /**
  * The PostgreSQL {@link WorkerStore} (`pg`): for production and for several worker replicas
- * sharing one database.
+ * sharing one database. The SQL is the shared SQL store's (`../sql`); this file is the `pg`
+ * driver.
  */
 import pg from 'pg';
 
 import { backendFailed } from '../errors';
+import type { SqlDriver } from '../sql/driver';
+import { createSqlWorkerStore } from '../sql/index';
 import type { WorkerStore, WorkerStoreOptions } from '../types';
-import type { SqlDriver } from './driver';
-import { SqlWorkerStore } from './sql-store';
 
 /** Options of {@link createPostgresWorkerStore}. */
 export interface PostgresWorkerStoreOptions extends WorkerStoreOptions {
@@ -79,16 +80,18 @@ function poolDriver(pool: pg.Pool, owned: boolean): SqlDriver {
  * @returns a store; call `ready()` to connect and migrate
  * @example
  * ```ts
+ * import { createPostgresWorkerStore } from '@raffle/worker-kit/postgres';
+ *
  * const store = createPostgresWorkerStore({ connectionString: process.env.DATABASE_URL, schema: 'raffle_worker' });
  * await store.ready();
- * const lease = await store.acquireLease({ name: 'leader', owner: workerId, ttlMs: 15_000 });
+ * const lease = await store.acquireLease({ name: 'leader', owner: workerId, leaseMs: 15_000 });
  * // ...
  * await store.close();
  * ```
  */
 export function createPostgresWorkerStore(options: PostgresWorkerStoreOptions): PostgresWorkerStore {
     const { pool, connectionString, poolConfig, onPoolError } = options;
-    return new SqlWorkerStore({
+    return createSqlWorkerStore({
         ...options,
         kind: 'postgres',
         schema: options.schema ?? 'raffle_worker',

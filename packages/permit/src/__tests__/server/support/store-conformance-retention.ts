@@ -3,7 +3,7 @@
  * rows (a cursor must follow the sort order, numerically), the end of the u64 raffle id range,
  * and the retention policy of `prune`. Called by `describeStoreConformance`.
  */
-import { isRaffleError } from '@raffle/errors';
+import { isRaffleError, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID, RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID } from '@raffle/errors';
 import type { Address } from '@solana/kit';
 import { describe, expect, it } from 'vitest';
 
@@ -121,10 +121,10 @@ export function describeRetentionAndPagingConformance(withStore: WithStore): voi
             withStore(async store => {
                 const address = randomAddress();
                 const created = await store.createOrganizer({ address, enterpriseId: ENTERPRISE_ID, tier: 'pro', nextRaffleId: U64_MAX }, T0).catch((e: unknown) => e);
-                expect(isRaffleError(created)).toBe(true);
+                expect(isRaffleError(created, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID) && created.context.field).toBe('organizer.nextRaffleId');
                 await store.createOrganizer({ address, enterpriseId: ENTERPRISE_ID, tier: 'pro' }, T0);
                 const patched = await store.updateOrganizer(address, { nextRaffleId: U64_MAX }, T0).catch((e: unknown) => e);
-                expect(isRaffleError(patched)).toBe(true);
+                expect(isRaffleError(patched, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID) && patched.context.field).toBe('patch.nextRaffleId');
                 expect((await store.updateOrganizer(address, { nextRaffleId: MAX_NEXT_RAFFLE_ID }, T0))?.nextRaffleId).toBe(MAX_NEXT_RAFFLE_ID);
             }),
         );
@@ -186,11 +186,11 @@ export function describeRetentionAndPagingConformance(withStore: WithStore): voi
         );
 
         it(
-            'refuses invalid retention options with RAFFLE_ERROR__INVALID_ARGUMENT',
+            'refuses invalid retention options with RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID',
             withStore(async store => {
                 for (const bad of [{ now: T0, auditRetentionMs: -1 }, { now: T0, permitRetentionMs: 1.5 }, { now: Number.NaN }, { now: 'soon' }, null]) {
                     const error = await store.prune(bad as never).catch((e: unknown) => e);
-                    expect(isRaffleError(error)).toBe(true);
+                    expect(isRaffleError(error, RAFFLE_ERROR__PERMIT__SERVER_OPTION_INVALID)).toBe(true);
                 }
             }),
         );

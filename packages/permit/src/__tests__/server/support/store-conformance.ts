@@ -2,7 +2,7 @@
  * The conformance suite every PermitServerStore adapter passes: memory, PGlite, PostgreSQL.
  * Each test gets a fresh, empty store from the factory.
  */
-import { isRaffleError } from '@raffle/errors';
+import { isRaffleError, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID } from '@raffle/errors';
 import { describe, expect, it } from 'vitest';
 
 import type { Permit } from '../../../permit';
@@ -79,18 +79,18 @@ export function describeStoreConformance(name: string, factory: StoreFactory, op
             );
 
             it(
-                'rejects invalid organizers with RAFFLE_ERROR__INVALID_ARGUMENT',
+                'rejects invalid organizers with RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID naming the field',
                 withStore(async store => {
-                    const bad = [
-                        { address: 'nope', enterpriseId: ENTERPRISE_ID, tier: 'free' },
-                        { address: randomAddress(), enterpriseId: 'xyz', tier: 'free' },
-                        { address: randomAddress(), enterpriseId: ENTERPRISE_ID, tier: 'gold' },
-                        { address: randomAddress(), enterpriseId: ENTERPRISE_ID, tier: 'free', allowedCollections: ['x'] },
-                        { address: randomAddress(), enterpriseId: ENTERPRISE_ID, tier: 'free', nextRaffleId: -1n },
+                    const bad: [Record<string, unknown>, string][] = [
+                        [{ address: 'nope', enterpriseId: ENTERPRISE_ID, tier: 'free' }, 'organizer.address'],
+                        [{ address: randomAddress(), enterpriseId: 'xyz', tier: 'free' }, 'organizer.enterpriseId'],
+                        [{ address: randomAddress(), enterpriseId: ENTERPRISE_ID, tier: 'gold' }, 'organizer.tier'],
+                        [{ address: randomAddress(), enterpriseId: ENTERPRISE_ID, tier: 'free', allowedCollections: ['x'] }, 'organizer.allowedCollections'],
+                        [{ address: randomAddress(), enterpriseId: ENTERPRISE_ID, tier: 'free', nextRaffleId: -1n }, 'organizer.nextRaffleId'],
                     ];
-                    for (const input of bad) {
+                    for (const [input, field] of bad) {
                         const error = await store.createOrganizer(input as never, T0).catch((e: unknown) => e);
-                        expect(isRaffleError(error)).toBe(true);
+                        expect(isRaffleError(error, RAFFLE_ERROR__PERMIT__ORGANIZER_INVALID) && error.context.field).toBe(field);
                     }
                 }),
             );
