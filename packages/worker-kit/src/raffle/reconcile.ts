@@ -36,8 +36,11 @@ export interface ReconcileReport {
     readonly ms: number;
 }
 
+/** How many slots after a failed step its raffle is looked at again. */
+const RETRY_AFTER_SLOTS = 25n;
+
 /**
- * Sweeps every raffle once.
+ * Sweeps every raffle once. A raffle whose steps fail gets a timer to try again.
  *
  * @internal
  */
@@ -67,6 +70,11 @@ export async function reconcileRaffles(deps: AdvanceDependencies, onWake: Parame
             const error = e instanceof Error ? e : new Error(String(e));
             failed.push({ raffle, error: error.message });
             ctx.events.emit('automation:failed', { action: 'reconcile', raffle, error, willRetry: true });
+            // Retried by its timer (a little later on the chain's clock), also when sweeps run
+            // only at start: an effect in doubt right after a restart resolves once its blockhash
+            // expired, and nothing else may come to look at this raffle again.
+            const later = await readChainTime(ctx.rpc).catch(() => now);
+            if (!ctx.signal.aborted) onWake(raffle, { slot: later.slot + RETRY_AFTER_SLOTS });
         }
     });
     const report = { raffles: raffles.length, repaired, failed, ms: Date.now() - started };

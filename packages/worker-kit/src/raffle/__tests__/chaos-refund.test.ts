@@ -61,7 +61,8 @@ const ENTRIES = BUYERS * JOINS_PER_BUYER;
 /** Bounds: a child must be ready this soon; a kill point not reached this soon is a timed kill. */
 const READY_TIMEOUT_MS = 30_000;
 const KILL_POINT_TIMEOUT_MS = 8_000;
-const FINAL_TIMEOUT_MS = 90_000;
+/** The last run's bound: under the whole suite on two cores the local cluster's slots come several times slower. */
+const FINAL_TIMEOUT_MS = 180_000;
 
 const skipPg = await skipPostgres();
 const schema = `wk_chaos_refund_${fileTag()}`;
@@ -437,5 +438,5 @@ describe.skipIf(skipPg)('refund chaos: the worker SIGKILLed 20 times while it re
         if (failures.size > 0) console.log(`[refund-chaos] failed steps: ${[...failures].map(([text, count]) => `${count}x ${text}`).join(' | ')}`);
         // The test proves what it claims only if kills actually interrupted issuances.
         expect(mid.length, 'kills that interrupted an issuance').toBeGreaterThanOrEqual(5);
-    }, 240_000);
+    }, 420_000);
 });
