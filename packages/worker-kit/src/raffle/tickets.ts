@@ -191,7 +191,10 @@ export function issueRaffleTickets(ctx: AutomationContext, tickets: TicketContex
         const [entries, now] = await Promise.all([fetchEntries(ctx.rpc, raffle.address, { programAddress: ctx.programAddress }), readChainTime(ctx.rpc)]);
         const owed = entries.filter(e => e.data.raffle === raffle.address && owesTickets(raffle.data, e.data));
         const { count: issued, held } = await issueItems(ctx, tickets, await pendingItems(ctx, tickets, raffle, owed, now, concurrency), concurrency);
-        if (raffle.data.status === RaffleStatus.Refunded && !held) {
+        // The entries come from a second read (getProgramAccounts): done only when it saw every
+        // refund the raffle counts, or an entry refunded after it would never get its tickets.
+        const refundedSeen = entries.filter(e => e.data.raffle === raffle.address && e.data.refunded).length;
+        if (raffle.data.status === RaffleStatus.Refunded && !held && refundedSeen >= raffle.data.entriesRefunded) {
             // Every entry is refunded and every owed ticket issued: later sweeps skip this raffle.
             await ctx.store.beginEffect({ key: doneKey, intent: { raffle: raffle.address, entries: owed.length } });
             await ctx.store.markEffectConfirmed({ key: doneKey });
