@@ -16,6 +16,7 @@ import {
     type Instruction,
     setTransactionMessageFeePayer,
 } from '@solana/kit';
+import { ASSOCIATED_TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 
 import { resolveSentEffect } from '../runtime/effect';
 import { errorText } from '../core/errors';
@@ -62,10 +63,20 @@ function sameInstruction(a: Instruction, b: Instruction): boolean {
     return aa.length === ab.length && aa.every((m, i) => m.address === ab[i]!.address && m.role === ab[i]!.role);
 }
 
-/** The instructions of several chunks, without repeating an identical one (an account created idempotently twice). */
+/**
+ * The instructions of several chunks, without repeating an identical associated-token-account
+ * creation (idempotent: a buyer's voucher account created once). Nothing else is merged: two
+ * chunks of one buyer with the same ticket count build identical mint instructions, and each
+ * must mint.
+ */
 function mergeInstructions(lists: readonly (readonly Instruction[])[]): Instruction[] {
     const out: Instruction[] = [];
-    for (const list of lists) for (const ix of list) if (!out.some(o => sameInstruction(o, ix))) out.push(ix);
+    for (const list of lists) {
+        for (const ix of list) {
+            if (ix.programAddress === ASSOCIATED_TOKEN_PROGRAM_ADDRESS && out.some(o => sameInstruction(o, ix))) continue;
+            out.push(ix);
+        }
+    }
     return out;
 }
 

@@ -250,6 +250,23 @@ describe('store lost, worker late', () => {
     });
 });
 
+describe('one buyer, two equal entries', () => {
+    it('mints the tickets of both when their chunks share one transaction (identical mint instructions are not merged)', async () => {
+        const f = cluster.net.fixtures!;
+        const { worker } = start(createMemoryWorkerStore());
+        await worker.start();
+        const raffle = await createRaffle(cluster.net, { raffleId: nextRaffleId++, prize: 10, maxTickets: 10, deadlineIn: 120n, refundMode: 'vouchers' });
+        const buyer = f.wallets[5]!;
+        await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, 2);
+        await joinWithTokens(cluster.net, buyer.keypair.signer, raffle, 2);
+        const before = await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address);
+        cluster.net.control.warpClock(chainNow(cluster.net) + 121n);
+        await waitFor('both entries’ tickets', async () => ((await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address)) === before + 4n ? true : undefined), { timeoutMs: 30_000 });
+        await new Promise(r => setTimeout(r, 500)); // and no more than that
+        expect(await tokenBalance(cluster.net, buyer.address, f.mints.MRFT.address)).toBe(before + 4n);
+    });
+});
+
 // Last: the raffle it leaves owing tickets would be finished by the workers of later tests.
 describe('an issuer that keeps failing', () => {
     it('does not hold back the claims of a refunded raffle; the failure is reported and retried', async () => {
