@@ -93,7 +93,9 @@ describe.skipIf(skip)('the activity stream of the example worker on Redis', () =
         expect(missed).toEqual(expect.arrayContaining(['chain:TicketsPurchased', 'chain:ThresholdReached', 'chain:WinnerDrawn', 'chain:PrizeClaimed', 'chain:ProceedsClaimed', 'effect:confirmed']));
         for (const e of resumed.events) expect(e.data.seq).toBe(e.id);
 
-        // The live stream (no position) saw only what came after it connected: the same entries.
+        // The live stream (no position) saw only what came after it connected: the same entries
+        // (it may trail the resumed one: wait until it has reached the same point).
+        await live.waitFor(e => e.id >= upTo, 20_000, `entry ${upTo} on the live stream`);
         const liveIds = ids(live.events.filter(e => e.id <= upTo));
         expect(liveIds.length).toBeGreaterThan(0);
         expect(liveIds).toEqual(ids(reference).slice(reference.length - liveIds.length));

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type Localnet, startLocalnet } from '@raffle/localnet';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+import { killAllWorkers } from './worker-process';
 
 /** Fast timings for a cluster with 20 ms slots (a real cluster keeps the defaults). */
 export const FAST_TIMINGS: Record<string, string> = {
@@ -65,6 +67,9 @@ export function useTestCluster(fixtures: { wallets: number; prizeNfts: number })
             ...FAST_TIMINGS,
         };
     }, 60_000);
+    // A test that fails half-way must not leave its worker running into the next one: two
+    // workers with separate stores on one cluster would both act.
+    afterEach(killAllWorkers);
     afterAll(async () => {
         await net?.stop();
         for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
