@@ -15,6 +15,7 @@ export {
     describeLeaseStoreConformance,
     describeAuditLogConformance,
     describeProjectionStoreConformance,
+    describeRetentionStoreConformance,
     type WorkerStoreConformanceOptions,
     type WorkerStoreFixture,
     type StoreConformanceOptions,
@@ -26,4 +27,5 @@ export {
     type LeaseStoreUnderTest,
     type AuditLogUnderTest,
     type ProjectionStoreUnderTest,
+    type RetentionStoreUnderTest,
 } from '../testing/conformance/index';

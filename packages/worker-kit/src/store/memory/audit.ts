@@ -1,11 +1,24 @@
 /**
- * The audit log of the in-memory store: an array, `seq` being the position plus one.
+ * The audit log of the in-memory store: an array in `seq` order (retention removes entries, so
+ * a position is found by binary search).
  *
  * @internal
  */
 import { checkId, checkLimit, checkOptionalId, checkUint, freezeJson } from '../internal';
 import type { AppendAuditInput, AuditLog, AuditRecord, ListAuditInput } from '../types';
 import { type MemoryState, type Stored, assertOpen, nowOf } from './state';
+
+/** The index of the first entry with a `seq` above `after`. */
+function firstAfter(audit: readonly AuditRecord[], after: number): number {
+    let lo = 0;
+    let hi = audit.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (audit[mid]!.seq <= after) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
 
 /**
  * The {@link AuditLog} over the store's data.
@@ -22,7 +35,7 @@ export function memoryAuditLog(state: MemoryState): AuditLog {
             const subject = checkOptionalId('subject', input.subject);
             const data = freezeJson('data', input.data ?? null);
             const at = nowOf(state, input.now);
-            const entry: Stored<AuditRecord> = { seq: state.audit.length + 1, at, actor, action, subject, data };
+            const entry: Stored<AuditRecord> = { seq: ++state.auditSeq, at, actor, action, subject, data };
             state.audit.push(entry);
             return { ...entry };
         },
@@ -33,7 +46,7 @@ export function memoryAuditLog(state: MemoryState): AuditLog {
             const after = input.afterSeq === undefined ? 0 : checkUint('afterSeq', input.afterSeq);
             const subject = input.subject === undefined ? null : checkId('subject', input.subject);
             const out: AuditRecord[] = [];
-            for (let i = after; i < state.audit.length && out.length < limit; i++) {
+            for (let i = firstAfter(state.audit, after); i < state.audit.length && out.length < limit; i++) {
                 const e = state.audit[i]!;
                 if (subject === null || e.subject === subject) out.push({ ...e });
             }

@@ -43,7 +43,15 @@ export function copyEvent(e: Stored<InboxEvent>): InboxEvent {
     };
 }
 
-/** Inserts a checked event unless its key exists (then returns the stored one). */
+/** Whether retention pruned the slot: an event there that is not in the inbox is never inserted. */
+export function belowWatermark(state: MemoryState, slot: bigint): boolean {
+    return state.prunedThroughSlot !== null && slot <= state.prunedThroughSlot;
+}
+
+/**
+ * Inserts a checked event unless its key exists (then returns the stored one) or retention
+ * pruned its slot (then reports it `pruned`).
+ */
 export function insertEvent(state: MemoryState, checked: CheckedEvent<JsonValue>, now: number): RecordEventResult {
     const id = eventMapKey(checked);
     const existing = state.events.get(id);
@@ -60,6 +68,7 @@ export function insertEvent(state: MemoryState, checked: CheckedEvent<JsonValue>
         receivedAt: now,
         updatedAt: now,
     };
+    if (belowWatermark(state, e.slot)) return { inserted: false, pruned: true, event: e };
     state.events.set(id, e);
     return { inserted: true, event: copyEvent(e) };
 }

@@ -11,6 +11,7 @@ import { memoryEventInbox } from './inbox';
 import { memoryJobQueue } from './jobs';
 import { memoryLeaseStore } from './leases';
 import { memoryProjectionStore } from './projections';
+import { memoryRetentionStore } from './retention';
 import { assertOpen, createMemoryState } from './state';
 
 /** Options of {@link createMemoryWorkerStore}. */
@@ -48,5 +49,6 @@ export function createMemoryWorkerStore(options: MemoryWorkerStoreOptions = {}):
         ...memoryLeaseStore(state),
         ...memoryAuditLog(state),
         ...memoryProjectionStore(state),
+        ...memoryRetentionStore(state),
     };
 }

@@ -10,9 +10,9 @@ import { checkBatch, checkCommitment, checkEnqueueJob, checkEventKey, checkRecor
 import { checkListProjectionValues, checkProjectionKeys, checkProjectionWrites, compareKeysBytewise } from '../projection-checks';
 import type { InboxStepPlan, PlanInboxStep, ProjectionStore } from '../types';
 import type { EnqueueJobResult, InboxEvent, JsonValue, RecordEventResult, SetEventCommitmentResult } from '../types';
-import { copyEvent, insertEvent } from './inbox';
+import { belowWatermark, copyEvent, insertEvent } from './inbox';
 import { memoryJobInserter } from './jobs';
-import { type MemoryState, assertOpen, nowOf } from './state';
+import { type MemoryState, assertOpen, nowOf, serializedStep } from './state';
 
 /** How many times a step plans again after a concurrent insert before giving up. */
 const MAX_REPLANS = 16;
@@ -29,13 +29,7 @@ type Namespace = Map<string, JsonValue>;
 export function memoryProjectionStore(state: MemoryState): ProjectionStore {
     const values = new Map<string, Namespace>();
     const insertJob = memoryJobInserter(state);
-    let chain: Promise<unknown> = Promise.resolve();
-    /** Runs steps one after another. */
-    const serialized = <T>(run: () => Promise<T>): Promise<T> => {
-        const next = chain.then(run, run);
-        chain = next.catch(() => undefined);
-        return next;
-    };
+    const serialized = <T>(run: () => Promise<T>): Promise<T> => serializedStep(state, run);
     const read = async (namespace: string, keys: readonly string[]): Promise<(JsonValue | null)[]> => {
         const checked = checkProjectionKeys(namespace, keys);
         const ns = values.get(checked.namespace);
@@ -69,7 +63,7 @@ export function memoryProjectionStore(state: MemoryState): ProjectionStore {
                     const changed: InboxEvent[] = [];
                     for (const c of checked) {
                         const id = eventMapKey(c.event);
-                        if (state.events.has(id) || fresh.has(id)) continue;
+                        if (state.events.has(id) || fresh.has(id) || belowWatermark(state, c.event.slot)) continue;
                         fresh.add(id);
                         changed.push({ ...c.event, receivedAt: c.now, updatedAt: c.now });
                     }

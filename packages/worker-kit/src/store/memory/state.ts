@@ -83,7 +83,14 @@ export interface MemoryState {
     readonly jobs: Map<string, Stored<JobRecord>>;
     readonly queues: Map<string, MemoryQueue>;
     readonly leases: Map<string, Stored<LeaseRecord>>;
-    readonly audit: Stored<AuditRecord>[];
+    /** The audit log in `seq` order (retention may have removed some). */
+    audit: Stored<AuditRecord>[];
+    /** The last audit `seq` handed out (never reused). */
+    auditSeq: number;
+    /** The inbox watermark: events at or below it are never inserted again (retention). */
+    prunedThroughSlot: bigint | null;
+    /** The tail of the chain that runs atomic inbox steps and event pruning one at a time. */
+    stepChain: Promise<unknown>;
 }
 
 /** An empty store. */
@@ -99,6 +106,9 @@ export function createMemoryState(options: WorkerStoreOptions): MemoryState {
         queues: new Map(),
         leases: new Map(),
         audit: [],
+        auditSeq: 0,
+        prunedThroughSlot: null,
+        stepChain: Promise.resolve(),
     };
 }
 
@@ -110,4 +120,14 @@ export function assertOpen(state: MemoryState): void {
 /** The operation's `now`, or the store's clock. */
 export function nowOf(state: MemoryState, now: number | undefined): number {
     return checkNow(now) ?? state.clock();
+}
+
+/**
+ * Runs an inbox step (or an event pruning) after every earlier one: a step that awaits its plan
+ * never interleaves with another step or with a watermark move.
+ */
+export function serializedStep<T>(state: MemoryState, run: () => Promise<T>): Promise<T> {
+    const next = state.stepChain.then(run, run);
+    state.stepChain = next.catch(() => undefined);
+    return next;
 }

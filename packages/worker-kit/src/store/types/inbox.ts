@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { ClockOptions, JsonValue, MAX_BATCH_SIZE } from './common';
+import type { RetentionStore } from './retention';
 
 /**
  * How final an observed event is. Moves only forward (`seen` -> `confirmed` -> `finalized`) or
@@ -64,6 +65,12 @@ export interface InboxEvent extends EventKey {
 export interface RecordEventResult {
     /** True when the event was new; false when it was already in the inbox (it is then unchanged). */
     readonly inserted: boolean;
+    /**
+     * Present (true) when the event is not in the inbox because retention pruned it: its slot is
+     * at or below the inbox watermark ({@link RetentionStore.pruneEvents}). `inserted` is then
+     * false and `event` is the input as it would have been stored.
+     */
+    readonly pruned?: true;
     /** The stored event (the earlier one when `inserted` is false). */
     readonly event: InboxEvent;
 }

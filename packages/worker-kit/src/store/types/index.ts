@@ -1,8 +1,8 @@
 /**
  * The storage contract of the worker, one file per concern: cursor ({@link CursorStore}), inbox
  * ({@link EventInbox}), effects ({@link EffectLedger}), jobs ({@link JobQueue}), leases
- * ({@link LeaseStore}), audit ({@link AuditLog}) and projections with the atomic inbox steps
- * ({@link ProjectionStore}), composed into {@link WorkerStore}, which
+ * ({@link LeaseStore}), audit ({@link AuditLog}), projections with the atomic inbox steps
+ * ({@link ProjectionStore}) and retention ({@link RetentionStore}), composed into {@link WorkerStore}, which
  * every adapter implements and the conformance suite (`@raffle/worker-kit/testing`) checks.
  *
  * @packageDocumentation
@@ -14,6 +14,7 @@ import type { EventInbox } from './inbox';
 import type { JobQueue } from './jobs';
 import type { LeaseStore } from './leases';
 import type { ProjectionStore } from './projections';
+import type { RetentionStore } from './retention';
 import type { WorkerStore } from './store';
 
 export * from './common';
@@ -24,4 +25,5 @@ export * from './jobs';
 export * from './leases';
 export * from './audit';
 export * from './projections';
+export * from './retention';
 export * from './store';

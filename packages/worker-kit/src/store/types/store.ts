@@ -12,6 +12,7 @@ import type { EventInbox } from './inbox';
 import type { JobQueue } from './jobs';
 import type { LeaseStore } from './leases';
 import type { ProjectionStore } from './projections';
+import type { RetentionStore } from './retention';
 
 /**
  * What every adapter has besides its concerns: a name, and the connections it owns (BullMQ
@@ -44,8 +45,8 @@ export interface StoreLifecycle {
  * The worker's durable state, one concern per interface: ingestion cursors
  * ({@link CursorStore}), the event inbox ({@link EventInbox}), the effect ledger
  * ({@link EffectLedger}), jobs ({@link JobQueue}), leases ({@link LeaseStore}), the audit log
- * ({@link AuditLog}) and the projections with the atomic inbox steps that write them
- * ({@link ProjectionStore}). Code that needs one concern asks for that interface only.
+ * ({@link AuditLog}), the projections with the atomic inbox steps that write them
+ * ({@link ProjectionStore}) and retention ({@link RetentionStore}). Code that needs one concern asks for that interface only.
  *
  * Conventions shared by every operation:
  * - Times are integer milliseconds since the Unix epoch. Every operation that reads the clock
@@ -71,7 +72,7 @@ export interface StoreLifecycle {
  * await store.close();
  * ```
  */
-export interface WorkerStore extends StoreLifecycle, CursorStore, EventInbox, EffectLedger, JobQueue, LeaseStore, AuditLog, ProjectionStore {}
+export interface WorkerStore extends StoreLifecycle, CursorStore, EventInbox, EffectLedger, JobQueue, LeaseStore, AuditLog, ProjectionStore, RetentionStore {}
 
 /** Options shared by every adapter. */
 export interface WorkerStoreOptions {

@@ -17,6 +17,7 @@ import { inboxCases } from './inbox';
 import { jobCases } from './jobs';
 import { leaseCases } from './leases';
 import { projectionCases } from './projections';
+import { retentionCases } from './retention';
 
 export { describeAuditLogConformance, type AuditLogUnderTest } from './audit';
 export { describeCursorStoreConformance, type CursorStoreUnderTest } from './cursor';
@@ -26,6 +27,7 @@ export { describeEventInboxConformance, type EventInboxUnderTest } from './inbox
 export { describeJobQueueConformance, type JobQueueUnderTest } from './jobs';
 export { describeLeaseStoreConformance, type LeaseStoreUnderTest } from './leases';
 export { describeProjectionStoreConformance, type ProjectionStoreUnderTest } from './projections';
+export { describeRetentionStoreConformance, type RetentionStoreUnderTest } from './retention';
 
 /** What {@link describeWorkerStoreConformance}'s factory returns for each test. */
 export type WorkerStoreFixture = StoreFixture<WorkerStore>;
@@ -61,5 +63,6 @@ export function describeWorkerStoreConformance(name: string, factory: () => Prom
         describe('leases', () => leaseCases(ctx));
         describe('audit log', () => auditCases(ctx));
         describe('projections and atomic inbox steps', () => projectionCases(ctx));
+        describe('retention', () => retentionCases(ctx));
     });
 }
