@@ -204,6 +204,7 @@ export function assembleWorker(input: {
         pollMs: config.tuning.pollMs,
         role: config.role,
         ingestion: { backfillIntervalMs: config.tuning.backfillIntervalMs },
+        ...(config.retention ? {} : { retention: false as const }),
     });
     const spendGuard = config.spend ? createSpendGuard({ limits: spendLimits(config.spend) }) : null;
     const draw = drawOption(config, keys);

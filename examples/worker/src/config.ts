@@ -151,6 +151,8 @@ export interface WorkerConfig {
     readonly spend: SpendLimitsConfig | null;
     readonly logLevel: LogLevel;
     readonly drainTimeoutMs: number;
+    /** Whether the leader prunes finished jobs, final events, old effects and audit entries (the worker's default policy). */
+    readonly retention: boolean;
     readonly role: 'leader-eligible' | 'jobs-only';
     /** Tuning (defaults suit a real cluster). */
     readonly tuning: {
@@ -379,6 +381,8 @@ export function loadConfig(env: Env): WorkerConfig {
     const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
     if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${quote(logLevel)}`);
     const drainTimeoutMs = integer('WORKER_DRAIN_TIMEOUT_MS', 10_000, 0, 600_000);
+    const retention = (get('WORKER_RETENTION') ?? 'on').toLowerCase();
+    if (retention !== 'on' && retention !== 'off') fail('WORKER_RETENTION', `must be on or off, got ${quote(retention)}`);
     const role = get('WORKER_ROLE') ?? 'leader-eligible';
     if (role !== 'leader-eligible' && role !== 'jobs-only') fail('WORKER_ROLE', `must be leader-eligible or jobs-only, got ${quote(role)}`);
     const concurrency = integer('WORKER_CONCURRENCY', 4, 1, 64);
@@ -405,6 +409,7 @@ export function loadConfig(env: Env): WorkerConfig {
         spend,
         logLevel: logLevel as LogLevel,
         drainTimeoutMs: drainTimeoutMs!,
+        retention: retention !== 'off',
         role: role as WorkerConfig['role'],
         tuning: { concurrency: concurrency!, pollMs: pollMs!, clockPollMs: clockPollMs!, reconcileIntervalMs: reconcileIntervalMs!, backfillIntervalMs: backfillIntervalMs! },
     };

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
             spend: null,
             logLevel: 'info',
             drainTimeoutMs: 10_000,
+            retention: true,
             role: 'leader-eligible',
         });
     });
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
             SPEND_TICKETS_PER_DAY: '5000',
             LOG_LEVEL: 'DEBUG',
             WORKER_DRAIN_TIMEOUT_MS: '2500',
+            WORKER_RETENTION: 'OFF',
             WORKER_ROLE: 'jobs-only',
         });
         expect(config).toMatchObject({
@@ -94,6 +96,7 @@ describe('loadConfig', () => {
             spend: { lamportsPerHour: 1_000_000_000n, lamportsPerDay: null, ticketsPerHour: null, ticketsPerDay: 5000 },
             logLevel: 'debug',
             drainTimeoutMs: 2500,
+            retention: false,
             role: 'jobs-only',
         });
         expect(loadConfig({ ...BASE, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'w1:' }).store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'w1:' });
@@ -210,6 +213,7 @@ describe('the entry point with bad values', () => {
         ['a bad notify URL', { ...BASE, NOTIFY_WEBHOOK_URL: 'hooks', NOTIFY_WEBHOOK_SECRET: 'notify-secret-0123456789' }, /^example-worker: NOTIFY_WEBHOOK_URL must be a URL \(http or https\)$/],
         ['a bad spend limit', { ...BASE, SPEND_TICKETS_PER_HOUR: '1.5' }, /^example-worker: SPEND_TICKETS_PER_HOUR must be an integer from 1 to 1000000000, got "1.5"$/],
         ['a bad lamport limit', { ...BASE, SPEND_LAMPORTS_PER_DAY: '0' }, /^example-worker: SPEND_LAMPORTS_PER_DAY must be a positive integer \(u64\), got "0"$/],
+        ['a bad retention switch', { ...BASE, WORKER_RETENTION: 'sometimes' }, /^example-worker: WORKER_RETENTION must be on or off, got "sometimes"$/],
         ['a bad log level', { ...BASE, LOG_LEVEL: 'verbose' }, /^example-worker: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"$/],
         ['a bad drain timeout', { ...BASE, WORKER_DRAIN_TIMEOUT_MS: '-1' }, /^example-worker: WORKER_DRAIN_TIMEOUT_MS must be an integer from 0 to 600000, got "-1"$/],
     ];

@@ -8,7 +8,7 @@
  * limits a run to some of them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +29,22 @@ export interface BenchAdapter {
     readonly name: 'memory' | 'sqlite' | 'pglite' | 'postgres' | 'redis';
     /** A fresh store over empty data (call `ready()`); `label` tells runs of one adapter apart. */
     open(label: string): WorkerStore;
+    /** Bytes the store opened under `label` takes (files, relations with indexes, or key memory); absent for memory. */
+    storage?(label: string): Promise<number>;
+    /** What the database would do on its own meanwhile (PostgreSQL: VACUUM, since autovacuum is off here). */
+    maintain?(label: string): Promise<void>;
+}
+
+/** Bytes of the files under `path` (a file or a directory), 0 when missing. */
+function diskBytes(path: string): number {
+    let st;
+    try {
+        st = statSync(path);
+    } catch {
+        return 0;
+    }
+    if (!st.isDirectory()) return st.size;
+    return readdirSync(path).reduce((sum, name) => sum + diskBytes(join(path, name)), 0);
 }
 
 async function reachable(what: string, check: () => Promise<unknown>): Promise<boolean> {
@@ -50,6 +66,8 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
     const schemas: string[] = [];
     const dirs: string[] = [];
     const prefixes: string[] = [];
+    const paths = new Map<string, string>();
+    const schemaOf = (label: string) => `wk_bench_${tag}_${label.replace(/[^a-z0-9_]/gi, '_')}`;
     const adapters: BenchAdapter[] = [
         { name: 'memory', open: () => createMemoryWorkerStore() },
         {
@@ -57,16 +75,20 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
             open: () => {
                 const dir = mkdtempSync(join(tmpdir(), 'raffle-bench-sqlite-'));
                 dirs.push(dir);
+                paths.set(`sqlite:${label}`, dir);
                 return createSqliteWorkerStore({ path: join(dir, 'worker.sqlite') });
             },
+            storage: async label => diskBytes(paths.get(`sqlite:${label}`) ?? ''),
         },
         {
             name: 'pglite',
             open: () => {
                 const dataDir = mkdtempSync(join(tmpdir(), 'raffle-bench-pglite-'));
                 dirs.push(dataDir);
+                paths.set(`pglite:${label}`, dataDir);
                 return createPgliteWorkerStore({ dataDir });
             },
+            storage: async label => diskBytes(paths.get(`pglite:${label}`) ?? ''),
         },
     ];
     const pgUp = await reachable('postgres', async () => {
@@ -78,10 +100,23 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
         adapters.push({
             name: 'postgres',
             open: label => {
-                const schema = `wk_bench_${tag}_${label.replace(/[^a-z0-9_]/gi, '_')}`;
+                const schema = schemaOf(label);
                 schemas.push(schema);
                 return createPostgresWorkerStore({ connectionString: DATABASE_URL, schema });
             },
+            storage: label =>
+                withPg(async c => {
+                    const { rows } = await c.query(
+                        `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
+                        [schemaOf(label)],
+                    );
+                    return Number(rows[0].bytes);
+                }),
+            maintain: label =>
+                withPg(async c => {
+                    const { rows } = await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1`, [schemaOf(label)]);
+                    for (const r of rows) await c.query(`VACUUM "${schemaOf(label)}"."${String(r.tablename)}"`);
+                }),
         });
     }
     const redisUp = await reachable('redis', async () => {
@@ -100,7 +135,29 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
                 prefixes.push(keyPrefix);
                 return createRedisWorkerStore({ url: REDIS_URL, keyPrefix });
             },
+            storage: async label => {
+                const c = new Redis(REDIS_URL);
+                let bytes = 0;
+                let cursor = '0';
+                for (let i = 0; i < 1_000_000; i++) {
+                    const [next, keys] = await c.scan(cursor, 'MATCH', `raffle-bench:${tag}:${label}:*`, 'COUNT', 1000);
+                    for (const key of keys) bytes += Number((await c.memory('USAGE', key)) ?? 0);
+                    cursor = next;
+                    if (cursor === '0') break;
+                }
+                await c.quit();
+                return bytes;
+            },
         });
+    }
+    async function withPg<T>(run: (c: pg.Client) => Promise<T>): Promise<T> {
+        const c = new pg.Client({ connectionString: DATABASE_URL });
+        await c.connect();
+        try {
+            return await run(c);
+        } finally {
+            await c.end();
+        }
     }
     async function cleanup(): Promise<void> {
         if (schemas.length > 0) {

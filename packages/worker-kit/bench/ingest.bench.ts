@@ -26,16 +26,12 @@
  * Targets (issue 15): durable jobs >= 100,000 events/s in memory, >= 15,000 on PostgreSQL;
  * projections >= 150,000 in memory, >= 25,000 on PostgreSQL.
  */
-import { randomBytes } from 'node:crypto';
-
 import type { RWA_RAFFLE_EVENTS } from '@raffle/client';
-import { startLocalnet } from '@raffle/localnet';
 import { rwaRaffleIdl } from '@raffle/program';
-import { createSolanaRpc, createSolanaRpcSubscriptions, getBase58Decoder } from '@solana/kit';
 
-import { sendConfigUpdates, waitForTransactionLogs } from '../src/__tests__/fixtures/config-updates';
 import { createEventDecoder, createEventDecoderTableFromIdl, createWorker, type EventMapOf, extractProgramEvents, type ObservedTransaction } from '../src/index';
 import { benchAdapters } from './adapters';
+import { freshSignature, makeTemplates } from './templates';
 
 const EVENTS = Math.max(1_000, Number(process.env.BENCH_EVENTS ?? 20_000));
 const TX_PER_BATCH = 100;
@@ -44,21 +40,8 @@ const IN_FLIGHT = 1;
 
 // -- real logs ---------------------------------------------------------------------------------
 
-const net = await startLocalnet({ rpcPort: 0, slotIntervalMs: null, confirmationLag: 0, finalizationLag: 0, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
-const rpc = createSolanaRpc(net.rpcUrl);
-const rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
+const { net, rpc, rpcSubscriptions, templates, eventsPerTx } = await makeTemplates();
 const f = net.fixtures!;
-const templates: { logs: readonly string[]; slot: bigint }[] = [];
-for (let t = 0; t < 100; t++) {
-    const fees = Array.from({ length: 10 }, (_, i) => (t * 10 + i) % 1000);
-    const { logs, slot } = await waitForTransactionLogs(rpc, await sendConfigUpdates(rpc, f, fees));
-    if (extractProgramEvents(logs, f.programAddress).events.length !== 10) throw new Error('the template transaction did not log 10 events');
-    templates.push({ logs, slot });
-}
-const eventsPerTx = 10;
-const base58 = getBase58Decoder();
-/** A fresh, valid-looking signature (64 random bytes, base58). */
-const freshSignature = () => base58.decode(randomBytes(64));
 
 // -- baseline: decoding alone --------------------------------------------------------------------
 

@@ -79,4 +79,5 @@ export {
 export type { ProjectedEvent, ProjectionDefinition, ProjectionFunction, ProjectionReader, ProjectionState } from './projections/types';
 export { runEffect, resolveSentEffect, type EffectFunction, type EffectRunContext, type EffectResult, type EffectDependencies, type SentEffectResolution } from './runtime/effect';
 export { DEFAULT_RETRY_POLICY, resolveRetryPolicy, runWithRetries, type RetryPolicy, type ResolvedRetryPolicy, type RunWithRetriesOptions } from './runtime/retry';
+export type { RetentionPolicy, RetentionKeep, RetentionPassResult } from './runtime/retention';
 export { backoffDelayMs, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './core/time';

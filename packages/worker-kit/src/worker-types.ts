@@ -12,6 +12,7 @@ import type { ObservedTransaction } from './ingestion/sources/types';
 import type { WorkerEmitter } from './core/events';
 import type { EventHandler, HandlerOptions } from './runtime/handlers';
 import type { ProjectionDefinition, ProjectionReader } from './projections/types';
+import type { RetentionKeep, RetentionPassResult, RetentionPolicy } from './runtime/retention';
 import type { RetryPolicy } from './runtime/retry';
 import type { JobRecord, JsonValue, LeaseRecord, ListDeadLettersInput, WorkerStore } from './store/types';
 
@@ -83,6 +84,13 @@ export interface CreateWorkerOptions<TTable extends EventDecoderTable> {
      * and 10-30% more events per second on PostgreSQL (see docs/benchmarks.md).
      */
     readonly storeDecodedFields?: boolean;
+    /**
+     * What the leader prunes, and when (see {@link RetentionPolicy} for the defaults: completed
+     * jobs after 1 h, final events 1 h after their last change and a fork window below the
+     * cursor, terminal effects after 7 days, audit entries after 30 days). `false` keeps
+     * everything forever.
+     */
+    readonly retention?: false | RetentionPolicy;
 }
 
 /**
@@ -268,6 +276,17 @@ export interface Worker<TEvents extends Record<string, unknown>> {
     ingestTransactions(transactions: readonly ObservedTransaction[]): Promise<{ events: number; truncated: number }>;
     /** Stops gracefully on SIGTERM / SIGINT; returns a function that removes the listeners. */
     installSignalHandlers(signals?: readonly NodeJS.Signals[]): () => void;
+    /**
+     * Keeps records from retention: effects and audit entries that something depends on (an
+     * effect ledger that must stay complete, audit entries that carry state). Call before
+     * `start()`; several calls add up.
+     */
+    retain(keep: RetentionKeep): this;
+    /**
+     * Runs one retention pass now, on any replica (the leader runs them on its own timer), with
+     * the worker's policy; rejects when retention is off.
+     */
+    prune(): Promise<RetentionPassResult>;
 }
 
 /**

@@ -29,6 +29,7 @@ import { createJobRegistry } from './runtime/job-registry';
 import { createJobRunner, type JobRunner } from './runtime/job-runner';
 import { runLeaderElection } from './runtime/leader';
 import { assertWorkerOptions } from './runtime/options';
+import { checkRetentionKeep, type RetentionContext, type RetentionKeep, resolveRetentionPolicy, runRetentionLoop, runRetentionPass } from './runtime/retention';
 import { resolveRetryPolicy } from './runtime/retry';
 import type { LeaseRecord } from './store/types';
 import { createHandlerJobs, createTaskJobKind, taskJobId, taskJobName } from './worker-jobs';
@@ -129,6 +130,25 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         ...(options.ingestion ? { options: options.ingestion } : {}),
     });
 
+    const kept: RetentionKeep[] = [];
+    const retention: RetentionContext | null =
+        options.retention === false
+            ? null
+            : {
+                  store,
+                  handlers,
+                  events,
+                  cursorName,
+                  forkWindowSlots: BigInt(options.ingestion?.forkWindowSlots ?? 150),
+                  policy: resolveRetentionPolicy(options.retention),
+                  keep: () => ({
+                      effectKeyPrefixes: kept.flatMap(k => k.effectKeyPrefixes ?? []),
+                      auditActionPrefixes: kept.flatMap(k => k.auditActionPrefixes ?? []),
+                      auditSubjectPrefixes: kept.flatMap(k => k.auditSubjectPrefixes ?? []),
+                      auditMinAgeMs: Math.max(0, ...kept.map(k => k.auditMinAgeMs ?? 0)),
+                  }),
+              };
+
     // Pushed transactions (webhooks) are accepted on every replica until the worker stops.
     const push = createPushSource();
     void push.run(ingestion.sink, stopController.signal);
@@ -227,7 +247,20 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
                     onChange: lease => {
                         leading = lease;
                     },
-                    lead: (fence, signal) => ingestion.run(fence, signal),
+                    lead: async (fence, signal) => {
+                        // Retention runs beside ingestion for the leader's term, and ends with it.
+                        const term = new AbortController();
+                        const end = () => term.abort();
+                        signal.addEventListener('abort', end, { once: true });
+                        const pruning = retention ? runRetentionLoop(retention, term.signal) : Promise.resolve();
+                        try {
+                            await ingestion.run(fence, signal);
+                        } finally {
+                            end();
+                            signal.removeEventListener('abort', end);
+                            await pruning;
+                        }
+                    },
                 }).catch(e => emitSafely(events, 'worker:error', { scope: 'lease', error: asError(e) }));
             }
             const context: WorkerServiceContext = { store, owner, events, isLeader: () => leading !== null && state === 'running' };
@@ -360,6 +393,15 @@ export function createWorker<TTable extends EventDecoderTable>(options: CreateWo
         async ingestTransactions(transactions) {
             if (state === 'stopping' || state === 'stopped') throw workerStateInvalid('ingest transactions', state);
             return push.push(transactions);
+        },
+        retain(keep) {
+            if (state !== 'idle') throw workerStateInvalid('register what retention keeps', state);
+            kept.push(checkRetentionKeep(keep));
+            return worker;
+        },
+        async prune() {
+            if (!retention) throw workerConfigInvalid('retention', 'is off (createWorker({ retention: false }))');
+            return runRetentionPass(retention);
         },
         installSignalHandlers(signals = ['SIGTERM', 'SIGINT']) {
             const onSignal = () => void worker.stop();

@@ -123,7 +123,7 @@ describe('pglite store specifics', () => {
         const { rows } = await shared.query<{ table_name: string }>(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tables_check' ORDER BY table_name",
         );
-        expect(rows.map(r => r.table_name)).toEqual(['audit_log', 'cursors', 'effects', 'inbox_events', 'jobs', 'leases', 'projection_values', 'schema_migrations']);
+        expect(rows.map(r => r.table_name)).toEqual(['audit_log', 'cursors', 'effects', 'inbox_events', 'inbox_watermark', 'jobs', 'leases', 'projection_values', 'schema_migrations']);
         await store.close();
         expect(shared.closed).toBe(false);
         await shared.exec('DROP SCHEMA tables_check CASCADE');

@@ -224,3 +224,103 @@ describe.skipIf(skip)('redis atomic inbox steps (optimistic concurrency)', () =>
         });
     });
 });
+
+describe.skipIf(skip)('redis retention specifics', () => {
+    const T = 1_700_000_000_000;
+    const final = (signature: string, slot: bigint): RecordEventInput => ({ ...event(signature), slot, commitment: 'finalized', now: T });
+    const jobFor = (changed: readonly { signature: string }[]) => ({ jobs: changed.map(e => ({ id: `${e.signature}:h`, name: 'h', now: T })) });
+
+    async function withStore(run: (store: ReturnType<typeof createRedisWorkerStore>, peer: ReturnType<typeof createRedisWorkerStore>, keyPrefix: string) => Promise<void>): Promise<void> {
+        const { keyPrefix, open } = freshStore();
+        const store = open();
+        const peer = open();
+        try {
+            await run(store, peer, keyPrefix);
+        } finally {
+            await store.close();
+            await peer.close();
+            await admin.deletePrefix(keyPrefix);
+        }
+    }
+
+    it('a step planned against an older watermark plans again and reports the event pruned, with no job', async () => {
+        await withStore(async (store, peer) => {
+            const plans: string[][] = [];
+            const step = await store.recordEventsWith([final('w', 5n), final('w', 5n), final('above', 11n)], async changed => {
+                plans.push(changed.map(e => e.signature));
+                if (plans.length === 1) await peer.pruneEvents({ throughSlot: 10n, events: [] });
+                return jobFor(changed);
+            });
+            expect(plans).toEqual([['w', 'above'], ['above']]);
+            expect(step.results.map(r => [r.inserted, r.pruned ?? false])).toEqual([
+                [false, true],
+                [false, true],
+                [true, false],
+            ]);
+            expect(step.results[0]!.event).toMatchObject({ signature: 'w', slot: 5n, receivedAt: T });
+            expect(step.jobs.map(j => j.job.id)).toEqual(['above:h']);
+            expect(await store.getJob('w:h')).toBeNull();
+            expect(await store.getEvent({ signature: 'w', instructionIndex: 0, eventIndex: 0 })).toBeNull();
+        });
+    });
+
+    it('a step that saw an event present plans again when a prune deletes it, then reports it pruned', async () => {
+        await withStore(async (store, peer) => {
+            await store.recordEvents([final('gone', 5n)]);
+            const plans: string[][] = [];
+            const step = await store.recordEventsWith([final('gone', 5n)], async changed => {
+                plans.push(changed.map(e => e.signature));
+                if (plans.length === 1) {
+                    const pruned = await peer.pruneEvents({ throughSlot: 10n, events: [{ key: { signature: 'gone', instructionIndex: 0, eventIndex: 0 }, jobIds: [] }] });
+                    expect(pruned).toEqual({ deleted: 1, kept: 0, prunedThroughSlot: 10n });
+                }
+                return jobFor(changed);
+            });
+            expect(plans).toEqual([[], []]);
+            expect(step.results.map(r => [r.inserted, r.pruned ?? false])).toEqual([[false, true]]);
+        });
+    });
+
+    it('keeps the completed count right, and leaves completed jobs of a store older than retention (no index) alone', async () => {
+        await withStore(async (store, _peer, keyPrefix) => {
+            for (const id of ['a', 'b', 'legacy']) {
+                await store.enqueueJob({ id, queue: 'q', name: 'x', now: T });
+                await store.claimJobs({ owner: 'w', queue: 'q', limit: 1, leaseMs: 1000, now: T });
+                await store.completeJobs({ ids: [id], owner: 'w', now: T });
+            }
+            // As an older store left it: completed, but not in the index.
+            await admin.client.zrem(`${keyPrefix}jobs:completed`, 'legacy');
+            expect(await store.countJobs({ queue: 'q', statuses: ['completed'] })).toBe(3);
+            expect(await store.pruneJobs({ finishedBefore: T + 1 })).toEqual({ deleted: 2 });
+            expect(await store.countJobs({ queue: 'q', statuses: ['completed'] })).toBe(1);
+            expect((await store.getJob('legacy'))?.status).toBe('completed');
+        });
+    });
+
+    it('indexes the audit entries of a store older than retention before pruning them', async () => {
+        await withStore(async (store, _peer, keyPrefix) => {
+            const first = await store.appendAudit({ actor: 'w', action: 'old', now: T });
+            await store.appendAudit({ actor: 'w', action: 'old', subject: 's', now: T });
+            // As an older store left it: no time index, no backfill progress.
+            await admin.client.del(`${keyPrefix}audit:at`, `${keyPrefix}audit:at:backfilled`);
+            const recent = await store.appendAudit({ actor: 'w', action: 'new', now: T + 10_000 });
+            expect(await store.pruneAudit({ before: T + 5_000 })).toEqual({ deleted: 2 });
+            expect(await store.listAudit()).toEqual([recent]);
+            expect(await store.listAudit({ subject: 's' })).toEqual([]);
+            expect(await admin.client.get(`${keyPrefix}audit:at:backfilled`)).toBe('done');
+            expect((await store.appendAudit({ actor: 'w', action: 'next' })).seq).toBe(first.seq + 3);
+        });
+    });
+
+    it('matches kept prefixes literally (no pattern characters)', async () => {
+        await withStore(async store => {
+            for (const key of ['a.b', 'axb', '%x', 'ab*', 'abc']) {
+                await store.beginEffect({ key, intent: null, now: T });
+                await store.markEffectFailed({ key, error: 'e', now: T });
+            }
+            expect(await store.pruneEffects({ updatedBefore: T + 1, keepKeyPrefixes: ['a.', '%', 'ab*'] })).toEqual({ deleted: 2 });
+            const left = await Promise.all(['a.b', 'axb', '%x', 'ab*', 'abc'].map(k => store.getEffect(k)));
+            expect(left.map(e => e?.key ?? null)).toEqual(['a.b', null, '%x', 'ab*', null]);
+        });
+    });
+});

@@ -22,6 +22,8 @@ import { createSqliteWorkerStore } from '@raffle/worker-kit/sqlite';
 import { describeWorkerStoreConformance } from '@raffle/worker-kit/testing';
 
 import { toStoreError } from '../store/sqlite/errors';
+import { migrateSqlite } from '../store/sqlite/migrations';
+import { SQLITE_MIGRATIONS } from '../store/sqlite/migrations.generated';
 import type { WorkerStore } from '../store/types';
 
 const root = mkdtempSync(join(tmpdir(), 'raffle-sqlite-'));
@@ -247,7 +249,44 @@ describe('sqlite store specifics', () => {
         const raw = new Database(path, { readonly: true });
         const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
         raw.close();
-        expect(tables).toEqual(['audit_log', 'cursors', 'effects', 'inbox_events', 'jobs', 'leases', 'projection_values', 'schema_migrations']);
+        expect(tables).toEqual(['audit_log', 'cursors', 'effects', 'inbox_events', 'inbox_watermark', 'jobs', 'leases', 'projection_values', 'schema_migrations']);
+    });
+
+    describe('retention', () => {
+        it('upgrades a database of migration 1; the watermark survives a reopen', async () => {
+            const path = tempPath('upgrade');
+            mkdirSync(join(path, '..'), { recursive: true });
+            const raw = new Database(path);
+            expect(migrateSqlite(raw, SQLITE_MIGRATIONS.slice(0, 1))).toEqual([1]);
+            raw.prepare(`INSERT INTO inbox_events (signature, instruction_index, event_index, slot, name, data, commitment, received_at, updated_at)
+                VALUES ('old', 0, 0, 5, 'Joined', '{}', 'finalized', 0, 0)`).run();
+            raw.close();
+            const store = createSqliteWorkerStore({ path });
+            expect(await store.getPrunedThroughSlot()).toBeNull();
+            const key = { signature: 'old', instructionIndex: 0, eventIndex: 0 };
+            expect(await store.pruneEvents({ throughSlot: 10n, events: [{ key, jobIds: [] }] })).toEqual({ deleted: 1, kept: 0, prunedThroughSlot: 10n });
+            await store.close();
+            const reopened = createSqliteWorkerStore({ path });
+            expect(await reopened.getPrunedThroughSlot()).toBe(10n);
+            const [again] = await reopened.recordEvents([{ ...key, slot: 5n, name: 'Joined', data: {}, commitment: 'finalized' }]);
+            expect(again).toMatchObject({ inserted: false, pruned: true });
+            expect(await reopened.getEvent(key)).toBeNull();
+            await reopened.close();
+        });
+
+        it('kept prefixes match literally: no LIKE wildcard, no case folding, a NUL does not end them', async () => {
+            const store = createSqliteWorkerStore({ path: tempPath('prefixes') });
+            const keys = ['%x', 'a_b', 'aXb', 'a\u0000b:1', 'a\u0000c', 'Abc'];
+            for (const key of keys) {
+                await store.beginEffect({ key, intent: {}, now: 1 });
+                await store.markEffectConfirmed({ key, signature: `sig-${keys.indexOf(key)}`, now: 1 });
+            }
+            expect(await store.pruneEffects({ updatedBefore: 2, keepKeyPrefixes: ['%', 'a_', 'a\u0000b', 'a'] })).toEqual({ deleted: 1 });
+            expect(await store.pruneEffects({ updatedBefore: 2, keepKeyPrefixes: ['%', 'a_', 'a\u0000b'] })).toEqual({ deleted: 2 });
+            const left = await Promise.all(keys.map(k => store.getEffect(k)));
+            expect(left.map(e => e?.key ?? null)).toEqual(['%x', 'a_b', null, 'a\u0000b:1', null, null]);
+            await store.close();
+        });
     });
 
     it('reports a file that is not a SQLite database as STORE_BACKEND_FAILED; `:memory:` keeps nothing', async () => {

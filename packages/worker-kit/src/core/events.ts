@@ -61,7 +61,7 @@ export interface WorkerEvents {
     /** The worker stopped; every loop ended and in-flight jobs drained. */
     'worker:stopped': { readonly owner: string; readonly abandonedJobs: number };
     /** A background loop failed; it continues after a backoff. Never fatal. */
-    'worker:error': { readonly scope: 'ingestion' | 'finality' | 'jobs' | 'lease' | 'effects' | `service:${string}`; readonly error: Error };
+    'worker:error': { readonly scope: 'ingestion' | 'finality' | 'jobs' | 'lease' | 'effects' | 'retention' | `service:${string}`; readonly error: Error };
     /** A new event entered the inbox. */
     'event:received': { readonly event: ChainEventSummary; readonly source: 'live' | 'backfill' | 'redrive' };
     /** An event became finalized. */
@@ -98,6 +98,8 @@ export interface WorkerEvents {
     'cursor:advanced': { readonly name: string; readonly slot: bigint; readonly signature: string | null };
     /** A stored effect was resolved by checking the chain after a crash or an error. */
     'effect:resolved': { readonly key: string; readonly status: 'confirmed' | 'failed' | 'expired'; readonly signature: string | null };
+    /** A retention pass deleted records (counts per kind, and the inbox watermark after it). */
+    'retention:pruned': { readonly jobs: number; readonly events: number; readonly effects: number; readonly audit: number; readonly prunedThroughSlot: bigint | null };
 }
 
 /**
@@ -181,6 +183,7 @@ const EVENT_KEYS = {
     'ingest:truncated': true,
     'cursor:advanced': true,
     'effect:resolved': true,
+    'retention:pruned': true,
 } satisfies Record<WorkerEventKey, true>;
 
 /**

@@ -182,12 +182,13 @@ export async function recordObservedEvents(
             throw e;
         }
         step.settle(recorded.jobs);
-        recorded.results.forEach(({ inserted, event }, k) => {
+        recorded.results.forEach(({ inserted, pruned, event }, k) => {
             const index = chunk[k]!.index;
             out[index] = event;
             if (inserted) {
                 if (announce) emitSafely(ctx.events, 'event:received', { event: summarize(event), source });
-            } else if (commitment === 'finalized' && event.commitment === 'confirmed') upgrades.push({ index, event });
+            } else if (!pruned && commitment === 'finalized' && event.commitment === 'confirmed') upgrades.push({ index, event });
+            // A pruned event (at or below the store's watermark) was handled long ago: nothing to do.
         });
     }
     for (let start = 0; start < upgrades.length; start += MAX_BATCH_SIZE) {

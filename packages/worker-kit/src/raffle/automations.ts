@@ -27,6 +27,7 @@ import { runLimited } from './locks';
 import { planRaffle } from './plan';
 import { type ReconcileReport, reconcileRaffles } from './reconcile';
 import type { SpendGuard } from './spend/types';
+import { DAY_MS } from './spend/window';
 import { entryTicketsConfirmed, issueEntryTickets, issueRaffleTickets, loadStoreBirth, owesTickets, type TicketContext } from './tickets';
 
 /**
@@ -189,7 +190,7 @@ function isSigner(value: unknown): value is TransactionSigner {
  * ```
  */
 export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options: RaffleAutomationsOptions): RaffleAutomations {
-    if (!worker || typeof worker.handle !== 'function' || typeof worker.attach !== 'function') throw workerConfigInvalid('worker', 'expected a worker made by createWorker');
+    if (!worker || typeof worker.handle !== 'function' || typeof worker.attach !== 'function' || typeof worker.retain !== 'function') throw workerConfigInvalid('worker', 'expected a worker made by createWorker');
     if (!options || typeof options !== 'object') throw workerConfigInvalid('options', 'pass { rpc, rpcSubscriptions, cranker, draw, issuer }');
     if (!options.rpc) throw workerConfigInvalid('rpc', 'is required');
     if (!options.rpcSubscriptions) throw workerConfigInvalid('rpcSubscriptions', 'is required');
@@ -302,6 +303,10 @@ export function registerRaffleAutomations(worker: Worker<RaffleEvents>, options:
         await s?.done;
     };
 
+    // Retention never prunes what exactly-once rests on: the store's birth record and the refund
+    // ticket ledger (`mrft:`, `mrft-all:`: for raffles younger than the store it is the only
+    // proof of an issuance), the pause state, and a day of audit entries (the spend window).
+    worker.retain({ effectKeyPrefixes: ['automations:', 'mrft'], auditSubjectPrefixes: ['automations:pause:'], auditMinAgeMs: DAY_MS });
     const handlerOptions = { maxAttempts };
     worker.handle('RaffleCreated', 'raffle.schedule', ({ event }) => advanceFromEvent(event.data.raffle), handlerOptions);
     worker.handle('ThresholdReached', 'raffle.draw', ({ event }) => advanceFromEvent(event.data.raffle), handlerOptions);

@@ -104,6 +104,19 @@ const WORKER_OPTIONS: Record<string, Check> = {
         disableLive: boolean,
     }),
     storeDecodedFields: boolean,
+    retention: (name, value) => {
+        if (value === false) return;
+        const age = integer(0, 10 * 365 * 24 * HOUR);
+        const orFalse = (check: Check): Check => (n, v) => (v === false ? undefined : check(n, v));
+        object({
+            intervalMs: integer(100, 24 * HOUR),
+            jobs: orFalse(object({ completedAfterMs: age, deadAfterMs: orFalse(age) })),
+            events: orFalse(object({ afterMs: age })),
+            effects: orFalse(object({ afterMs: age })),
+            audit: orFalse(object({ afterMs: age })),
+            maxBatchesPerPass: integer(1, 10_000),
+        })(name, value);
+    },
 };
 
 /**

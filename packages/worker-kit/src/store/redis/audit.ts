@@ -1,6 +1,6 @@
 /**
  * The audit log of the Redis store: `audit:<seq>` hashes from the counter `audit:seq`, indexed
- * by `audit` and per subject by `audit:subject:<subject>`.
+ * by `audit`, per subject by `audit:subject:<subject>` and by time by `audit:at` (retention).
  *
  * @internal
  */

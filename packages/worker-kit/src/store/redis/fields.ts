@@ -7,6 +7,13 @@
 import { fromJson, num } from '../internal';
 import type { AuditRecord, CommitmentState, CursorRecord, EffectRecord, EffectStatus, EventKey, InboxEvent, JobRecord, LeaseRecord } from '../types';
 
+/**
+ * The key (under the prefix) of the inbox watermark of retention: the slot through which events
+ * were pruned, as decimal text; absent until the first `pruneEvents`. The Lua commands name it
+ * too (`commands/includes/event.lua`).
+ */
+export const WATERMARK_KEY = 'events:pruned-through';
+
 /** A hash as field -> value. */
 export type Fields = Record<string, string>;
 

@@ -1,12 +1,13 @@
 /**
  * The event inbox of the Redis store: `event:<id>` hashes and one sorted set per commitment
  * (`events:<commitment>`, members `slot|signature|ix|ev` zero-padded so that lexicographic
- * order is the SQL stores' order).
+ * order is the SQL stores' order). An absent event at or below the retention watermark
+ * (`events:pruned-through`) is never inserted: `recordEvents` reports it `pruned`.
  *
  * @internal
  */
 import { backendFailed } from '../errors';
-import { type CheckedEvent, checkBatch, checkCommitment, checkEventKey, checkLimit, checkRecordEvent, checkU64 } from '../internal';
+import { type CheckedEvent, checkBatch, checkCommitment, checkEventKey, checkLimit, checkRecordEvent, checkU64, fromJson } from '../internal';
 import type {
     CommitmentState,
     EventInbox,
@@ -31,6 +32,18 @@ const ALL_COMMITMENTS = 'seen,confirmed,finalized,retracted';
  */
 export function commitmentSources(to: CommitmentState): string {
     return to === 'seen' ? '' : to === 'confirmed' ? 'seen' : 'seen,confirmed';
+}
+
+/**
+ * An event as it is (or would be) stored with `receivedAt` = `updatedAt` = `now`.
+ *
+ * @param e - the checked event
+ * @param now - its time (ms, as text)
+ * @returns the event record
+ */
+export function storedEvent(e: CheckedEvent, now: string): InboxEvent {
+    const at = Number(now);
+    return { signature: e.signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex, slot: e.slot, name: e.name, data: fromJson(e.data), commitment: e.commitment, receivedAt: at, updatedAt: at };
 }
 
 /**
@@ -75,12 +88,16 @@ export function redisEventInbox(db: RedisConnection): EventInbox {
         },
 
         async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
-            const calls = checkBatch('inputs', inputs).map(input => {
+            const checked = checkBatch('inputs', inputs).map(input => {
                 const e = checkRecordEvent(input);
-                return { key: db.key(`event:${eventId(e)}`), args: eventInsertArgs(e, db.now(input.now)) };
+                return { e, key: db.key(`event:${eventId(e)}`), args: eventInsertArgs(e, db.now(input.now)) };
             });
-            const replies = (await db.runMany('eventRecord', calls)) as [number, string[]][];
-            return replies.map(reply => ({ inserted: reply[0] === 1, event: toEvent(fields(reply[1])) }));
+            const replies = (await db.runMany('eventRecord', checked)) as [number, string[] | string][];
+            return replies.map(([flag, reply], i): RecordEventResult => {
+                // 2: retention pruned the slot; the reply is the time the event would have had.
+                if (flag === 2) return { inserted: false, pruned: true, event: storedEvent(checked[i]!.e, reply as string) };
+                return { inserted: flag === 1, event: toEvent(fields(reply)) };
+            });
         },
 
         async setEventCommitment(input: SetEventCommitmentInput): Promise<SetEventCommitmentResult> {

@@ -12,6 +12,7 @@ import { redisEventInbox } from './inbox';
 import { redisJobQueue } from './jobs';
 import { redisLeaseStore } from './leases';
 import { redisProjectionStore } from './projections';
+import { redisRetentionStore } from './retention';
 
 export type { RedisWorkerStoreOptions } from './connection';
 
@@ -55,5 +56,6 @@ export function createRedisWorkerStore(options: RedisWorkerStoreOptions): RedisW
         ...redisLeaseStore(db),
         ...redisAuditLog(db),
         ...redisProjectionStore(db),
+        ...redisRetentionStore(db),
     };
 }

@@ -1,8 +1,9 @@
 /**
  * The job queue of the Redis store: `job:<id>` hashes; per queue a sorted set of pending jobs
  * by `runAt` (`q:<queue>:pending`), of running jobs by lease expiry (`q:<queue>:running`) and
- * of dead letters, a counter of completed jobs (they are kept in no index), and the set of
- * queue names (`queues`).
+ * of dead letters (and `dead` across queues), a counter of completed jobs (they are in no queue
+ * index; `jobs:completed` lists them by finishedAt for retention), and the set of queue names
+ * (`queues`).
  *
  * @internal
  */

@@ -8,6 +8,12 @@
  * Comparing the values read (not a store-wide version) lets steps that touch other keys commit
  * side by side.
  *
+ * The retention watermark (`events:pruned-through`) is part of what `recordEventsWith` reads: an
+ * absent event at or below it is left out of the plan's `changed` and reported `pruned`; the
+ * commit rechecks, per event, that one planned for insertion is still above the watermark (a
+ * `pruneEvents` that raised it meanwhile makes the step plan again) and that a pruned one still
+ * is not in the inbox, so no job is ever committed for an event reported pruned.
+ *
  * The projection `<ns>` is the hash `proj:<ns>` (key -> JSON text) and the sorted set
  * `proj:<ns>:keys` (score 0) that lists its keys in byte order (`ZRANGEBYLEX`).
  *
@@ -18,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander } from 'ioredis';
 
 import { backendFailed, stepContended } from '../errors';
-import { type CheckedEvent, checkBatch, checkCommitment, checkEventKey, checkRecordEvent, commitmentMoveAllowed, fromJson, toJson } from '../internal';
+import { checkBatch, checkCommitment, checkEventKey, checkRecordEvent, commitmentMoveAllowed, fromJson, toJson } from '../internal';
 import { checkListProjectionValues, checkProjectionKeys, checkProjectionWrites, compareKeysBytewise } from '../projection-checks';
 import type {
     InboxEvent,
@@ -32,8 +38,8 @@ import type {
     SetEventCommitmentResult,
 } from '../types';
 import type { RedisConnection } from './connection';
-import { type Fields, eventId, fields, toEvent } from './fields';
-import { commitmentSources, eventInsertArgs } from './inbox';
+import { type Fields, WATERMARK_KEY, eventId, fields, toEvent } from './fields';
+import { commitmentSources, eventInsertArgs, storedEvent } from './inbox';
 import { jobInsertArgs, toEnqueueResult } from './jobs';
 
 /** How many times a step plans and tries to commit before giving up. */
@@ -45,7 +51,10 @@ const MAX_REPLAN_PAUSE_MS = 50;
 /** The projection values a plan read: `namespace \0 key` -> [namespace, key, JSON text or '' when absent]. */
 type StepReads = Map<string, [namespace: string, key: string, raw: string]>;
 
-/** The reply of an inbox-step command: `[0]` on a conflict, else per input and per job `[flag, hash]`. */
+/**
+ * The reply of an inbox-step command: `[0]` on a conflict, else per input and per job
+ * `[flag, hash]` (an event's flag: 1 inserted, 0 present, 2 pruned).
+ */
 type StepReply = [0] | [1, [number, string[]][], [number, string[]][]];
 
 /** One argument of a command. */
@@ -78,12 +87,6 @@ async function exec(db: RedisConnection, pipeline: ChainableCommander): Promise<
 function timeMs(reply: unknown): string {
     const [seconds, micros] = reply as [string, string];
     return String(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000));
-}
-
-/** An event as the step stores it (`receivedAt` = `updatedAt` = `now`). */
-function storedEvent(e: CheckedEvent, now: string): InboxEvent {
-    const at = Number(now);
-    return { signature: e.signature, instructionIndex: e.instructionIndex, eventIndex: e.eventIndex, slot: e.slot, name: e.name, data: fromJson(e.data), commitment: e.commitment, receivedAt: at, updatedAt: at };
 }
 
 /**
@@ -130,33 +133,37 @@ export function redisProjectionStore(db: RedisConnection): ProjectionStore {
             return untilCommitted(async (reads, read) => {
                 const pipeline = (await db.client()).pipeline();
                 for (const id of ids) pipeline.exists(db.key(`event:${id}`));
+                pipeline.get(db.key(WATERMARK_KEY));
                 const clock = checked.some(c => c.now === '');
                 if (clock) pipeline.time();
                 const replies = await exec(db, pipeline);
                 const present = new Set(ids.filter((_, i) => replies[i] === 1));
-                const serverNow = clock ? timeMs(replies[ids.length]) : '';
+                const mark = replies[ids.length] as string | null;
+                const watermark = mark === null ? null : BigInt(mark);
+                const serverNow = clock ? timeMs(replies[ids.length + 1]) : '';
                 const nows = checked.map(c => c.now || serverNow);
-                // The first occurrence of an absent event inserts it; the plan sees it as stored.
-                const first = new Set<string>();
+                // The first occurrence of an absent event inserts it (the plan sees it as stored)
+                // unless retention pruned its slot (then it and its repeats are reported pruned).
+                const firsts = new Map<string, string>();
                 const changed: InboxEvent[] = [];
                 const events = checked.map((c, i) => {
                     const now = nows[i]!;
-                    let expect = 'd';
-                    if (!first.has(c.id)) {
-                        first.add(c.id);
-                        expect = present.has(c.id) ? 'p' : 'i';
+                    let expect = firsts.get(c.id);
+                    if (expect === undefined) {
+                        expect = present.has(c.id) ? 'p' : watermark !== null && c.event.slot <= watermark ? 'x' : 'i';
+                        firsts.set(c.id, expect);
                         if (expect === 'i') changed.push(storedEvent(c.event, now));
-                    }
+                    } else if (expect !== 'x') expect = 'd';
                     return [expect, c.id, ...eventInsertArgs(c.event, now)];
                 });
                 const args = stepArgs(db, reads, await plan(changed, read), events);
                 const reply = (await db.run('inboxStepRecord', db.key('events:seen'), args)) as StepReply;
                 if (reply[0] === 0) return null;
                 return {
-                    results: reply[1].map(([inserted, hash], i) => ({
-                        inserted: inserted === 1,
-                        event: inserted === 1 ? storedEvent(checked[i]!.event, nows[i]!) : toEvent(fields(hash)),
-                    })),
+                    results: reply[1].map(([flag, hash], i): RecordEventResult => {
+                        if (flag === 2) return { inserted: false, pruned: true, event: storedEvent(checked[i]!.event, nows[i]!) };
+                        return { inserted: flag === 1, event: flag === 1 ? storedEvent(checked[i]!.event, nows[i]!) : toEvent(fields(hash)) };
+                    }),
                     jobs: reply[2].map(toEnqueueResult),
                 };
             });

@@ -5,7 +5,7 @@
  * @internal
  */
 import { backendFailed } from '../errors';
-import { type CheckedEvent, checkBatch, checkCommitment, checkEventKey, checkLimit, checkRecordEvent, checkU64, cloneJson, eventMapKey, num } from '../internal';
+import { type CheckedEvent, bigOrNull, checkBatch, checkCommitment, checkEventKey, checkLimit, checkRecordEvent, checkU64, cloneJson, eventMapKey, num } from '../internal';
 import type {
     CommitmentState,
     EventInbox,
@@ -18,7 +18,7 @@ import type {
     SetEventCommitmentResult,
 } from '../types';
 import type { SqlConnection, SqlRunner } from './connection';
-import { firstWins, toEvent } from './rows';
+import { toEvent } from './rows';
 
 /** States an event may move from to reach `to` (csv). */
 function commitmentSources(to: CommitmentState): string {
@@ -82,8 +82,14 @@ async function readEvents(db: SqlConnection, run: SqlRunner, keys: readonly Even
 }
 
 /**
- * Inserts checked events if absent, in one statement: the first occurrence of a key in the batch
- * is inserted, later ones and stored events are reported as they are stored.
+ * Inserts checked events if absent, in one statement, never one at or below the inbox watermark
+ * (which the statement reads). Results follow the inputs in order, as one `recordEvents` call
+ * per input would: the first insertable occurrence of a key is inserted; an occurrence whose key
+ * is stored (before the batch or by an earlier occurrence) reports the stored event; an event
+ * at or below the watermark that is not stored is reported `pruned`, as it would have been
+ * stored. Outside a step, an event that conflicted on insert and is gone when read back was
+ * deleted by a concurrent `pruneEvents` (nothing else deletes events): it is reported `pruned`
+ * too.
  *
  * @param db - the store's statements
  * @param run - the connection or the step's transaction
@@ -103,29 +109,43 @@ export async function insertEvents(db: SqlConnection, run: SqlRunner, checked: r
         null,
         checked.map(e => e.now),
     ]);
-    const byKey = new Map<string, EventToRecord>();
-    for (const e of checked) if (!byKey.has(eventMapKey(e))) byKey.set(eventMapKey(e), e); // the first occurrence was inserted
-    const inserted = new Map<string, InboxEvent>();
+    // The last row (null signature) carries the watermark the insert read and the statement's clock.
+    const status = rows.find(r => r.signature === null);
+    if (!status) throw backendFailed(db.kind, 'the event insert returned no watermark row');
+    const watermark = bigOrNull(status.pruned_through_slot);
+    const clock = num(status.received_at);
+    const below = (e: EventToRecord): boolean => watermark !== null && e.slot <= watermark;
+    const asStored = (e: EventToRecord, at: number): InboxEvent => ({
+        signature: e.signature,
+        instructionIndex: e.instructionIndex,
+        eventIndex: e.eventIndex,
+        slot: e.slot,
+        name: e.name,
+        data: cloneJson('data', e.source),
+        commitment: e.commitment,
+        receivedAt: at,
+        updatedAt: at,
+    });
+    // The statement inserted the first occurrence of each key above the watermark.
+    const inserting = new Map<string, EventToRecord>();
+    for (const e of checked) if (!below(e) && !inserting.has(eventMapKey(e))) inserting.set(eventMapKey(e), e);
+    const inserted = new Map<string, number>();
     for (const r of rows) {
-        const mapKey = eventMapKey({ signature: String(r.signature), instructionIndex: num(r.instruction_index), eventIndex: num(r.event_index) });
-        const e = byKey.get(mapKey)!;
-        const at = num(r.received_at);
-        inserted.set(mapKey, {
-            signature: e.signature,
-            instructionIndex: e.instructionIndex,
-            eventIndex: e.eventIndex,
-            slot: e.slot,
-            name: e.name,
-            data: cloneJson('data', e.source),
-            commitment: e.commitment,
-            receivedAt: at,
-            updatedAt: at,
-        });
+        if (r.signature === null) continue;
+        inserted.set(eventMapKey({ signature: String(r.signature), instructionIndex: num(r.instruction_index), eventIndex: num(r.event_index) }), num(r.received_at));
     }
-    const existing = await readEvents(db, run, checked.filter(e => !inserted.has(eventMapKey(e))));
-    return firstWins(checked, eventMapKey, inserted, existing).map(({ isNew, record }, i) => {
-        if (!record) throw backendFailed(db.kind, `event ${checked[i]!.signature} conflicted on insert but cannot be read`);
-        return { inserted: isNew, event: record };
+    const stored = await readEvents(db, run, checked.filter(e => !inserted.has(eventMapKey(e))));
+    return checked.map(e => {
+        const mapKey = eventMapKey(e);
+        const at = inserted.get(mapKey);
+        if (at !== undefined && inserting.get(mapKey) === e) {
+            const event = asStored(e, at);
+            stored.set(mapKey, event);
+            return { inserted: true, event: { ...event } };
+        }
+        const existing = stored.get(mapKey);
+        if (existing) return { inserted: false, event: { ...existing } };
+        return { inserted: false, pruned: true, event: asStored(e, e.now ?? clock) };
     });
 }
 

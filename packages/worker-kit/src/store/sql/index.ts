@@ -5,7 +5,8 @@
  * embedded by `tools/gen-embedded.ts`. Every decision is one statement (atomic under READ
  * COMMITTED): `INSERT ... ON CONFLICT` for insert-if-absent and leases, `UPDATE ... WHERE
  * <state>` for compare-and-set, `FOR UPDATE SKIP LOCKED` for claims; the atomic inbox steps
- * (`projections.ts`) are one transaction each, serialized by an advisory lock.
+ * (`projections.ts`) are one transaction each, serialized by an advisory lock, which
+ * `pruneEvents` (`retention.ts`) takes too.
  *
  * @internal
  */
@@ -18,6 +19,7 @@ import { sqlEventInbox } from './inbox';
 import { sqlJobQueue } from './jobs';
 import { sqlLeaseStore } from './leases';
 import { sqlProjectionStore } from './projections';
+import { sqlRetentionStore } from './retention';
 
 export type { SqlWorkerStoreOptions } from './connection';
 
@@ -47,5 +49,6 @@ export function createSqlWorkerStore(options: SqlWorkerStoreOptions): SqlWorkerS
         ...sqlLeaseStore(db),
         ...sqlAuditLog(db),
         ...sqlProjectionStore(db),
+        ...sqlRetentionStore(db),
     };
 }

@@ -18,6 +18,15 @@ export const SQL_QUERIES = {
      */
     auditList: "SELECT seq, at, actor, action, subject, data\nFROM :schema.audit_log\nWHERE seq > $1::bigint AND ($2::text IS NULL OR subject = $2::text)\nORDER BY seq\nLIMIT $3",
     /**
+     * Deletes audit entries recorded before $1, oldest first, at most $4, except those whose action
+     * starts with one of $2 or whose subject starts with one of $3 (compared literally with
+     * starts_with). The index `audit_log_at` serves the scan. `seq` is an identity column: deleted
+     * numbers are never handed out again. Rows are deleted through the primary key (`= ANY(ARRAY(...))`,
+     * as in `jobs-prune.sql`).
+     * $1 before (ms), $2 kept action prefixes, $3 kept subject prefixes, $4 limit.
+     */
+    auditPrune: "WITH deleted AS (\n    DELETE FROM :schema.audit_log\n    WHERE seq = ANY(ARRAY(\n        SELECT a.seq FROM :schema.audit_log AS a\n        WHERE a.at < $1::bigint\n          AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(a.action, p.prefix))\n          AND (a.subject IS NULL OR NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS p(prefix) WHERE starts_with(a.subject, p.prefix)))\n        ORDER BY a.at\n        LIMIT $4\n        FOR UPDATE SKIP LOCKED\n    ))\n    RETURNING 1\n)\nSELECT count(*)::int AS deleted FROM deleted",
+    /**
      * Creates a cursor that must not exist yet (expectedVersion 0), unless the fence is stale.
      * $1 name, $2 slot, $3 signature, $4 now or null (database clock), $5 fence lease or null, $6 fence token.
      */
@@ -64,6 +73,15 @@ export const SQL_QUERIES = {
      */
     effectsList: "SELECT key, intent, status, signature, last_valid_block_height::text AS last_valid_block_height, send_count, error, created_at, updated_at\nFROM :schema.effects\nWHERE ($1::text IS NULL OR status = ANY(string_to_array($1::text, ',')))\nORDER BY created_at, key\nLIMIT $2",
     /**
+     * Deletes terminal (confirmed or failed) effects last updated before $1, oldest first, at most
+     * $3, except those whose key starts with one of the prefixes $2 (compared literally with
+     * starts_with: no pattern characters). The partial index `effects_terminal` serves the scan; an
+     * effect locked by a concurrent update is skipped; rows are deleted through the primary key
+     * (`= ANY(ARRAY(...))`, as in `jobs-prune.sql`).
+     * $1 updated before (ms), $2 kept key prefixes, $3 limit.
+     */
+    effectsPrune: "WITH deleted AS (\n    DELETE FROM :schema.effects\n    WHERE key = ANY(ARRAY(\n        SELECT f.key FROM :schema.effects AS f\n        WHERE f.status IN ('confirmed', 'failed') AND f.updated_at < $1::bigint\n          AND NOT EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(f.key, p.prefix))\n        ORDER BY f.updated_at\n        LIMIT $3\n        FOR UPDATE SKIP LOCKED\n    ))\n    RETURNING 1\n)\nSELECT count(*)::int AS deleted FROM deleted",
+    /**
      * Moves one event's commitment when it is in one of the allowed source states.
      * $1 signature, $2 instruction index, $3 event index, $4 target, $5 sources (csv), $6 now or null.
      */
@@ -78,12 +96,29 @@ export const SQL_QUERIES = {
      */
     eventsList: "SELECT e.signature, e.instruction_index, e.event_index, e.slot::text AS slot, e.name, e.data, e.commitment, e.received_at, e.updated_at\nFROM :schema.inbox_events AS e\nWHERE ($1::text IS NULL OR e.commitment = ANY(string_to_array($1::text, ',')))\n  AND ($2::bigint IS NULL OR e.slot >= $2::bigint) AND ($3::bigint IS NULL OR e.slot <= $3::bigint)\nORDER BY e.slot, e.signature, e.instruction_index, e.event_index\nLIMIT $4",
     /**
+     * Deletes the offered events that are at or below $2, finalized or retracted, and have none of
+     * their jobs pending, running or dead; counts the others that are in the inbox as kept. Offers
+     * apply in order, as one call per offer would: a key offered twice is deleted by its first
+     * deletable offer, offers of it before that count as kept, offers after it count as nothing.
+     * Each event is looked up through the primary key (the offers come as one JSON array, as the
+     * keys of `events-get.sql` do), each job id through the jobs' primary key.
+     * $1 the offers as a JSON array of {ord, signature, instruction_index, event_index, job_ids},
+     * $2 the slot through which to delete.
+     */
+    eventsPrune: "WITH offered AS MATERIALIZED (\n    SELECT k.ord, e.signature, e.instruction_index, e.event_index,\n           (e.slot <= $2::bigint AND e.commitment IN ('finalized', 'retracted')\n            AND NOT EXISTS (SELECT 1 FROM :schema.jobs AS j WHERE j.id = ANY(k.job_ids) AND j.status IN ('pending', 'running', 'dead'))) AS deletable\n    FROM jsonb_to_recordset($1::jsonb) AS k(ord int, signature text, instruction_index int, event_index int, job_ids text[])\n    JOIN :schema.inbox_events AS e\n      ON e.signature = k.signature COLLATE \"C\" AND e.instruction_index = k.instruction_index AND e.event_index = k.event_index\n),\nranked AS (\n    SELECT o.*, min(o.ord) FILTER (WHERE o.deletable) OVER (PARTITION BY o.signature, o.instruction_index, o.event_index) AS deleted_by\n    FROM offered AS o\n),\ndeleted AS (\n    DELETE FROM :schema.inbox_events AS e\n    USING ranked AS r\n    WHERE r.ord = r.deleted_by AND e.signature = r.signature AND e.instruction_index = r.instruction_index AND e.event_index = r.event_index\n    RETURNING 1\n)\nSELECT (SELECT count(*) FROM deleted)::int AS deleted,\n       (SELECT count(*) FROM ranked WHERE NOT deletable AND (deleted_by IS NULL OR ord < deleted_by))::int AS kept",
+    /**
      * Inserts events if absent, one array per column unnested in input order (cheaper for the
-     * server to read than one JSON document of rows: only the data itself is parsed as JSON).
+     * server to read than one JSON document of rows: only the data itself is parsed as JSON), and
+     * never an event at or below the inbox watermark. The watermark row is read FOR SHARE: while a
+     * prune that raises it is uncommitted the insert waits, then reads the new value (so a pruned
+     * event is never inserted again). Returns the inserted events' keys and times, then one last
+     * row with a null signature: the watermark (null when nothing was pruned) as
+     * `pruned_through_slot` and the statement's clock as `received_at` (what a pruned event would
+     * have been stored with).
      * $1 signatures, $2 instruction indexes, $3 event indexes, $4 slots, $5 names, $6 data (JSON
      * text), $7 commitments, $8 always null (the database clock), $9 per-event now or null.
      */
-    eventsRecord: "WITH t AS (SELECT coalesce($8::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint) AS now)\nINSERT INTO :schema.inbox_events (signature, instruction_index, event_index, slot, name, data, commitment, received_at, updated_at)\nSELECT x.signature, x.instruction_index, x.event_index, x.slot, x.name, x.data::jsonb, x.commitment, coalesce(x.now, t.now), coalesce(x.now, t.now)\nFROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[], $9::bigint[])\n     WITH ORDINALITY AS x(signature, instruction_index, event_index, slot, name, data, commitment, now, ord), t\nORDER BY x.ord\nON CONFLICT DO NOTHING\nRETURNING signature, instruction_index, event_index, received_at",
+    eventsRecord: "WITH t AS (SELECT coalesce($8::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint) AS now),\n     w AS (SELECT pruned_through_slot FROM :schema.inbox_watermark FOR SHARE),\n     ins AS (\n         INSERT INTO :schema.inbox_events (signature, instruction_index, event_index, slot, name, data, commitment, received_at, updated_at)\n         SELECT x.signature, x.instruction_index, x.event_index, x.slot, x.name, x.data::jsonb, x.commitment, coalesce(x.now, t.now), coalesce(x.now, t.now)\n         FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[], $9::bigint[])\n              WITH ORDINALITY AS x(signature, instruction_index, event_index, slot, name, data, commitment, now, ord), t\n         WHERE x.slot > coalesce((SELECT pruned_through_slot FROM w), -1)\n         ORDER BY x.ord\n         ON CONFLICT DO NOTHING\n         RETURNING signature, instruction_index, event_index, received_at\n     )\nSELECT i.signature, i.instruction_index, i.event_index, i.received_at, NULL::text AS pruned_through_slot FROM ins AS i\nUNION ALL\nSELECT NULL, NULL, NULL, t.now, (SELECT pruned_through_slot::text FROM w) FROM t",
     /**
      * Moves many events' commitments, each when it is in one of its allowed source states; at most
      * one move per event key (the caller runs repeated keys in later statements). The moves come as
@@ -154,6 +189,15 @@ export const SQL_QUERIES = {
      */
     jobsListDead: "SELECT id, queue, name, payload, status, run_at, attempts, max_attempts, lease_owner, lease_expires_at, last_error, created_at, updated_at, finished_at\nFROM :schema.jobs\nWHERE status = 'dead' AND ($1::text IS NULL OR queue = $1::text)\nORDER BY finished_at, id\nLIMIT $2",
     /**
+     * Deletes finished jobs in the asked states that finished before $2, oldest first, at most $3:
+     * the states as literals too, so that the partial index `jobs_finished` serves the scan and it
+     * stops at the limit. A job locked by someone else (being redriven) is skipped.
+     * The rows are deleted through the primary key (`= ANY(ARRAY(...))`: with `IN (...)` the planner
+     * would rather hash-join a scan of the whole table).
+     * $1 states (completed and/or dead), $2 finished before (ms), $3 limit.
+     */
+    jobsPrune: "WITH deleted AS (\n    DELETE FROM :schema.jobs\n    WHERE id = ANY(ARRAY(\n        SELECT id FROM :schema.jobs\n        WHERE status IN ('completed', 'dead') AND status = ANY($1::text[]) AND finished_at < $2::bigint\n        ORDER BY finished_at\n        LIMIT $3\n        FOR UPDATE SKIP LOCKED\n    ))\n    RETURNING 1\n)\nSELECT count(*)::int AS deleted FROM deleted",
+    /**
      * Acquires a lease that is free, expired or already held by the owner (then renewed, same token).
      * $1 name, $2 owner, $3 lease ms, $4 now or null.
      */
@@ -192,4 +236,14 @@ export const SQL_QUERIES = {
      * in other schemas of the same database never share it.
      */
     stepLock: "SELECT pg_advisory_xact_lock(':schema.inbox_events'::regclass::oid::bigint) AS locked",
+    /**
+     * The inbox watermark: the slot through which events were pruned (null when none were).
+     */
+    watermarkGet: "SELECT pruned_through_slot::text AS pruned_through_slot FROM :schema.inbox_watermark",
+    /**
+     * Raises the inbox watermark to $1 unless it is higher already (the first statement of
+     * `pruneEvents` after the step lock). The row lock it takes makes every event insert that
+     * starts now wait for the prune's commit (they read the row FOR SHARE). $1 the slot.
+     */
+    watermarkRaise: "UPDATE :schema.inbox_watermark SET pruned_through_slot = greatest(pruned_through_slot, $1::bigint)\nRETURNING pruned_through_slot::text AS pruned_through_slot",
 } as const;

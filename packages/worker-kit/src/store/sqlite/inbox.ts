@@ -1,7 +1,8 @@
 /**
  * The event inbox of the SQLite store. A batch of events is recorded in one transaction (so one
  * sync to disk per batch): each is inserted if its key is absent, and the stored one is read
- * back otherwise.
+ * back otherwise; an absent event at or below the retention watermark is reported `pruned` and
+ * never inserted (the watermark is read in the same transaction, see `retention.ts`).
  *
  * @internal
  */
@@ -36,6 +37,7 @@ const EVENT_COLS = 'signature, instruction_index, event_index, slot, name, data,
 const SELECT_EVENT = `SELECT ${EVENT_COLS} FROM inbox_events WHERE signature = ? AND instruction_index = ? AND event_index = ?`;
 const INSERT_EVENT = `INSERT INTO inbox_events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
 const UPDATE_COMMITMENT = 'UPDATE inbox_events SET commitment = ?, updated_at = ? WHERE signature = ? AND instruction_index = ? AND event_index = ?';
+const SELECT_WATERMARK = 'SELECT pruned_through_slot FROM inbox_watermark WHERE id = 1';
 
 function toEvent(r: Row): InboxEvent {
     return {
@@ -61,6 +63,28 @@ function toEvent(r: Row): InboxEvent {
 export function readEvent(q: SqliteQueries, key: EventKey): InboxEvent | null {
     const row = q.get(SELECT_EVENT, key.signature, key.instructionIndex, key.eventIndex);
     return row ? toEvent(row) : null;
+}
+
+/**
+ * Reads the inbox watermark inside an operation.
+ *
+ * @param q - the operation's statements
+ * @returns the slot through which retention pruned events, or null when it never did
+ */
+export function readWatermark(q: SqliteQueries): bigint | null {
+    const row = q.get(SELECT_WATERMARK);
+    return row ? big(row.pruned_through_slot) : null;
+}
+
+/**
+ * Whether retention pruned the slot: an event there that is not in the inbox is never inserted.
+ *
+ * @param watermark - the inbox watermark ({@link readWatermark})
+ * @param slot - the event's slot
+ * @returns true when the slot is at or below the watermark
+ */
+export function belowWatermark(watermark: bigint | null, slot: bigint): boolean {
+    return watermark !== null && slot <= watermark;
 }
 
 /** A validated event to record, with the caller's data (copied into the result) and its time. */
@@ -95,14 +119,20 @@ export function recordedEvent({ event: e, now, source }: EventToRecord): InboxEv
 }
 
 /**
- * Inserts an event if its key is absent, inside an operation.
+ * Inserts an event if its key is absent and retention did not prune its slot, inside an
+ * operation.
  *
  * @param q - the operation's statements
  * @param e - the checked event
- * @returns whether it was new, and the stored event
+ * @param watermark - the inbox watermark, read in the same operation ({@link readWatermark})
+ * @returns whether it was new, and the stored event (or, when pruned, the event as it would have been stored)
  */
-export function insertEvent(q: SqliteQueries, e: EventToRecord): RecordEventResult {
+export function insertEvent(q: SqliteQueries, e: EventToRecord, watermark: bigint | null): RecordEventResult {
     const { event, now } = e;
+    if (belowWatermark(watermark, event.slot)) {
+        const stored = readEvent(q, event);
+        return stored ? { inserted: false, event: stored } : { inserted: false, pruned: true, event: recordedEvent(e) };
+    }
     if (q.run(INSERT_EVENT, event.signature, event.instructionIndex, event.eventIndex, event.slot, event.name, event.data, event.commitment, now, now) === 1) {
         return { inserted: true, event: recordedEvent(e) };
     }
@@ -148,7 +178,10 @@ export function sqliteEventInbox(db: SqliteConnection): EventInbox {
         async recordEvents(inputs: readonly RecordEventInput[]): Promise<RecordEventResult[]> {
             const checked = checkEventsToRecord(db, inputs);
             if (checked.length === 0) return [];
-            return db.write(q => checked.map(e => insertEvent(q, e)));
+            return db.write(q => {
+                const watermark = readWatermark(q);
+                return checked.map(e => insertEvent(q, e, watermark));
+            });
         },
 
         async getEvent(key: EventKey): Promise<InboxEvent | null> {

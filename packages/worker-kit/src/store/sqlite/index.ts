@@ -2,7 +2,8 @@
  * The embedded {@link WorkerStore} on SQLite (better-sqlite3): one database file owned by one
  * process, durable on power loss (WAL, `synchronous=FULL`), a clear error on a full disk. One
  * file per concern over one connection (`connection.ts`), batch projections included
- * (`projections.ts`); the schema is the numbered migrations `migrations/*.sql` (applied by
+ * (`projections.ts`) and retention (`retention.ts`, whose event pruning shares the atomic steps'
+ * chain); the schema is the numbered migrations `migrations/*.sql` (applied by
  * `migrations.ts`).
  *
  * better-sqlite3 is synchronous: each store call runs its statements to completion on the
@@ -20,7 +21,8 @@ import { sqliteEventInbox } from './inbox';
 import { sqliteJobQueue } from './jobs';
 import { sqliteLeaseStore } from './leases';
 import type { SqliteWorkerStoreOptions } from './options';
-import { sqliteProjectionStore } from './projections';
+import { sqliteProjectionStore, sqliteStepChain } from './projections';
+import { sqliteRetentionStore } from './retention';
 
 export type { SqliteSynchronous, SqliteWorkerStoreOptions } from './options';
 
@@ -49,6 +51,8 @@ export type { SqliteSynchronous, SqliteWorkerStoreOptions } from './options';
  */
 export function createSqliteWorkerStore(options: SqliteWorkerStoreOptions): WorkerStore {
     const db = new SqliteConnection(options);
+    // One chain for the atomic inbox steps and event pruning: the watermark never moves while a step plans.
+    const steps = sqliteStepChain();
     return {
         kind: SQLITE_KIND,
         ready: () => db.ready(),
@@ -59,6 +63,7 @@ export function createSqliteWorkerStore(options: SqliteWorkerStoreOptions): Work
         ...sqliteJobQueue(db),
         ...sqliteLeaseStore(db),
         ...sqliteAuditLog(db),
-        ...sqliteProjectionStore(db),
+        ...sqliteProjectionStore(db, steps),
+        ...sqliteRetentionStore(db, steps),
     };
 }

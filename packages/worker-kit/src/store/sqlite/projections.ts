@@ -1,9 +1,11 @@
 /**
  * Atomic inbox steps and projection values of the SQLite store. Steps run one at a time (a
- * promise chain): a step reads what it would change, awaits the plan (which may read committed
- * projection values), then validates the plan and commits the events, the jobs and the writes in
- * one transaction. When another call changed one of the step's events while the plan ran, the
- * transaction writes nothing and the step plans again.
+ * promise chain, {@link sqliteStepChain}, shared with `pruneEvents`): a step reads what it would
+ * change, awaits the plan (which may read committed projection values), then validates the plan
+ * and commits the events, the jobs and the writes in one transaction. When another call changed
+ * one of the step's events while the plan ran, the transaction writes nothing and the step plans
+ * again. The inbox watermark moves only inside the chain, so it is the same when a step looks and
+ * when it commits: an event below it is left out of the plan and reported `pruned`.
  *
  * @internal
  */
@@ -24,7 +26,7 @@ import type {
     SetEventCommitmentResult,
 } from '../types';
 import type { SqliteConnection, SqliteQueries } from './connection';
-import { type EventToRecord, checkEventsToRecord, insertEvent, moveCommitment, readEvent, recordedEvent } from './inbox';
+import { type EventToRecord, belowWatermark, checkEventsToRecord, insertEvent, moveCommitment, readEvent, readWatermark, recordedEvent } from './inbox';
 import { type JobToEnqueue, checkJobsToEnqueue, insertJob } from './jobs';
 
 /** How many times a step plans again after a concurrent change before committing anyway. */
@@ -49,21 +51,33 @@ function keyOf(key: EventKey): string {
     return `${key.signature}\u0000${key.instructionIndex}\u0000${key.eventIndex}`;
 }
 
+/** Runs an operation after every earlier one of its chain (whether they resolved or rejected). */
+export type SerializeStep = <T>(run: () => Promise<T>) => Promise<T>;
+
 /**
- * The {@link ProjectionStore} over the store's database.
+ * Creates the chain that runs a store's atomic inbox steps and event prunings one at a time: a
+ * step that awaits its plan never interleaves with another step or with a watermark move. One
+ * chain per store, shared by {@link sqliteProjectionStore} and `sqliteRetentionStore`.
  *
- * @param db - the store's connection
- * @returns the step and projection operations
+ * @returns the chain's runner
  */
-export function sqliteProjectionStore(db: SqliteConnection): ProjectionStore {
+export function sqliteStepChain(): SerializeStep {
     let chain: Promise<unknown> = Promise.resolve();
-    /** Runs steps one after another. */
-    const serialized = <T>(run: () => Promise<T>): Promise<T> => {
+    return <T>(run: () => Promise<T>): Promise<T> => {
         const next = chain.then(run, run);
         chain = next.catch(() => undefined);
         return next;
     };
+}
 
+/**
+ * The {@link ProjectionStore} over the store's database.
+ *
+ * @param db - the store's connection
+ * @param serialized - the store's step chain ({@link sqliteStepChain})
+ * @returns the step and projection operations
+ */
+export function sqliteProjectionStore(db: SqliteConnection, serialized: SerializeStep): ProjectionStore {
     const read: ProjectionRead = async (namespace, keys) => {
         const checked = checkProjectionKeys(namespace, keys);
         return db.read(q =>
@@ -112,13 +126,20 @@ export function sqliteProjectionStore(db: SqliteConnection): ProjectionStore {
                 const checked = checkEventsToRecord(db, inputs);
                 return step<RecordEventResult, EventToRecord[]>(
                     q => {
-                        // The events this step would insert (the first occurrence of a key wins), as they would be stored.
+                        // The events this step would insert (the first occurrence of a key wins), as they would be stored;
+                        // not those retention pruned (the commit reports them `pruned`).
+                        const watermark = readWatermark(q);
                         const fresh = new Map<string, EventToRecord>();
-                        for (const e of checked) if (!fresh.has(keyOf(e.event)) && !eventExists(q, e.event)) fresh.set(keyOf(e.event), e);
+                        for (const e of checked) {
+                            if (!fresh.has(keyOf(e.event)) && !belowWatermark(watermark, e.event.slot) && !eventExists(q, e.event)) fresh.set(keyOf(e.event), e);
+                        }
                         return { changed: [...fresh.values()].map(recordedEvent), snapshot: [...fresh.values()] };
                     },
                     (q, fresh) => fresh.some(e => eventExists(q, e.event)),
-                    q => checked.map(e => insertEvent(q, e)),
+                    q => {
+                        const watermark = readWatermark(q);
+                        return checked.map(e => insertEvent(q, e, watermark));
+                    },
                     plan,
                 );
             });

@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import type { ClockOptions, JsonValue, MAX_BATCH_SIZE } from './common';
-import type { RetentionStore } from './retention';
 
 /**
  * How final an observed event is. Moves only forward (`seen` -> `confirmed` -> `finalized`) or
@@ -67,7 +66,7 @@ export interface RecordEventResult {
     readonly inserted: boolean;
     /**
      * Present (true) when the event is not in the inbox because retention pruned it: its slot is
-     * at or below the inbox watermark ({@link RetentionStore.pruneEvents}). `inserted` is then
+     * at or below the inbox watermark (raised by the retention concern's `pruneEvents`). `inserted` is then
      * false and `event` is the input as it would have been stored.
      */
     readonly pruned?: true;

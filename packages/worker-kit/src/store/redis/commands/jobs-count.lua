@@ -1,5 +1,5 @@
--- Counts jobs by queue and status; completed jobs are counted by a per-queue counter (they are
--- kept in no index). KEYS[1] the set of queue names. ARGV: prefix, queue|'' (every queue), statuses (csv).
+-- Counts jobs by queue and status; completed jobs are counted by a per-queue counter (they are in
+-- no queue index; retention decrements it). KEYS[1] the set of queue names. ARGV: prefix, queue|'' (every queue), statuses (csv).
 local queues = {}
 if ARGV[2] ~= '' then queues = {ARGV[2]} else queues = redis.call('SMEMBERS', KEYS[1]) end
 local n = 0
