@@ -33,7 +33,7 @@ import { startLocalnet } from '@raffle/localnet';
 import { createSolanaRpc, createSolanaRpcSubscriptions, fetchEncodedAccount, getU64Decoder, type Rpc, type Signature, type SolanaRpcApi, type TransactionSigner } from '@solana/kit';
 
 import { type ActivityEntry, followActivity } from './activity';
-import { startPermitServer, startWorker } from './services';
+import { approveOrganizer, startPermitServer, startWorker } from './services';
 import { detail, section, short, step, tokens } from './timeline';
 
 const TICKET_PRICE = 5_000_000n; // 5 MOGA (6 decimals)
@@ -98,12 +98,7 @@ async function main(): Promise<void> {
         };
 
         section('The backend approves the organizer; the organizer signs in');
-        const approved = await fetch(`${permitServer.url}/admin/organizers`, {
-            method: 'POST',
-            headers: { 'x-api-key': permitServer.adminKey, 'content-type': 'application/json' },
-            body: JSON.stringify({ address: organizer.address, enterpriseId: ENTERPRISE_ID, tier: 'pro', allowedCollections: [fixtures.collection.mint] }),
-        });
-        if (approved.status !== 201) throw new Error(`approving the organizer failed: ${approved.status} ${await approved.text()}`);
+        await approveOrganizer(permitServer, { address: organizer.address, enterpriseId: ENTERPRISE_ID, collection: fixtures.collection.mint });
         step(`operator approved organizer ${short(organizer.address)} (tier pro, prizes from collection ${short(fixtures.collection.mint)})`);
         const permits = createPermitApiClient({ baseUrl: permitServer.url });
         const session = await permits.signIn(walletFromMessageSigner(organizer));

@@ -1,7 +1,8 @@
 /**
  * The whole development stack in one Node process: Vite's dev server for the page, a local
  * cluster (@raffle/localnet), the permit server and the worker. `pnpm dev` runs it (dev/main.ts);
- * the end-to-end test starts the same stack.
+ * the end-to-end test starts the same stack. The permit server and the worker are examples/demo's
+ * (examples/demo/src/services.ts), here with CORS for the page's origin.
  *
  * DEV ONLY: the dev server adds two endpoints that no production server has:
  * `/__dev/config.json` (the ports picked for the cluster and services) and
@@ -15,10 +16,11 @@ import { type Localnet, startLocalnet } from '@raffle/localnet';
 import type { RaffleAutomations } from '@raffle/worker-kit/raffle';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 
+import { approveOrganizer, startPermitServer, startWorker } from '../../demo/src/services';
 import type { AppConfig } from '../src/config';
-import { startPermitServer, startWorker } from './services';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const DEV_ENTERPRISE_ID = '6465762d656e74657270726973652d31'; // 16 bytes, hex
 
 /** Options of {@link startDevStack}. */
 export interface DevStackOptions {
@@ -95,9 +97,11 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         // Every buyer starts with 3 refund tickets (MRFT vouchers), so joining with them can be tried at once.
         for (const wallet of fixtures.wallets.slice(0, buyers)) await net.control.airdropTokens({ owner: wallet.address, mint: fixtures.mints.MRFT.address, amount: 3n });
 
-        const permitServer = await startPermitServer(net, origins);
+        const permitServer = await startPermitServer(net, { corsOrigins: origins });
         stops.push(() => permitServer.stop());
-        const worker = await startWorker(net, origins, fixtures.wallets[buyers]!); // the last wallet pays the worker's fees
+        // The fixtures' organizer is approved (tier pro, prizes from the fixtures' collection), as a backend operator would.
+        await approveOrganizer(permitServer, { address: fixtures.organizer.address, enterpriseId: DEV_ENTERPRISE_ID, collection: fixtures.collection.mint });
+        const worker = await startWorker(net, { corsOrigins: origins }); // the last wallet (not a buyer's) pays the worker's fees
         stops.push(() => worker.stop());
 
         state.config = { rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, permitApiUrl: permitServer.url, workerUrl: worker.url, chain: 'solana:localnet' };

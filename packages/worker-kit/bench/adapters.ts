@@ -72,7 +72,7 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
         { name: 'memory', open: () => createMemoryWorkerStore() },
         {
             name: 'sqlite',
-            open: () => {
+            open: label => {
                 const dir = mkdtempSync(join(tmpdir(), 'raffle-bench-sqlite-'));
                 dirs.push(dir);
                 paths.set(`sqlite:${label}`, dir);
@@ -82,7 +82,7 @@ export async function benchAdapters(): Promise<{ adapters: BenchAdapter[]; clean
         },
         {
             name: 'pglite',
-            open: () => {
+            open: label => {
                 const dataDir = mkdtempSync(join(tmpdir(), 'raffle-bench-pglite-'));
                 dirs.push(dataDir);
                 paths.set(`pglite:${label}`, dataDir);

@@ -105,7 +105,7 @@ function jobKind(name: unknown): string {
     return n.startsWith('handler:') ? 'handler' : n.startsWith('task:') ? 'task' : n.startsWith('ingest:') ? 'ingest' : 'other';
 }
 
-const ERROR_SCOPES = new Set(['ingestion', 'finality', 'jobs', 'lease', 'effects']);
+const ERROR_SCOPES = new Set(['ingestion', 'finality', 'jobs', 'lease', 'effects', 'retention']);
 
 /** The RPC counters of a registry, made once (so the rpc can be wrapped before the metrics exist). */
 function rpcCounters(registry: Registry, prefix: string): { requests: Counter<'method'>; errors: Counter<'method'> } {
@@ -229,6 +229,8 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
         const disconnects = counter('ingest_disconnects_total', 'Drops of the live log subscription.');
         const resolved = counter('effects_resolved_total', 'Effects resolved from the chain after a crash or an error, by status.', ['status'] as const);
         for (const status of ['confirmed', 'failed', 'expired']) resolved.inc({ status }, 0);
+        const pruned = counter('retention_pruned_total', 'Records deleted by retention, by kind (jobs, events, effects, audit).', ['kind'] as const);
+        for (const kind of ['jobs', 'events', 'effects', 'audit']) pruned.inc({ kind }, 0);
         rpcCounters(registry, prefix);
 
         statusGauge('dead_letters', 'Dead letters of the queue now.', [], (g, s) => g.set(s.queue.deadLetters));
@@ -262,6 +264,9 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
             errors.inc({ scope: scope.startsWith('service:') ? 'service' : ERROR_SCOPES.has(scope) ? scope : 'other' });
         });
         on(w, 'ingest:disconnected', () => disconnects.inc());
+        on<WorkerEvents['retention:pruned']>(w, 'retention:pruned', p => {
+            for (const kind of ['jobs', 'events', 'effects', 'audit'] as const) if (Number.isSafeInteger(p[kind]) && p[kind] > 0) pruned.inc({ kind }, p[kind]);
+        });
         on<WorkerEvents['effect:resolved']>(w, 'effect:resolved', p => resolved.inc({ status: ['confirmed', 'failed', 'expired'].includes(p.status) ? p.status : 'other' }));
 
         if (automations) {

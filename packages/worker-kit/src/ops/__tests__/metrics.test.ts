@@ -81,6 +81,7 @@ describe('createWorkerMetrics', () => {
         worker.events.emit('worker:error', { scope: 'ingestion', error: new Error('x') });
         worker.events.emit('ingest:disconnected', { error: null, attempt: 1, delayMs: 100 });
         worker.events.emit('effect:resolved', { key: 'k', status: 'expired', signature: null });
+        worker.events.emit('retention:pruned', { jobs: 1000, events: 998, effects: 0, audit: 3, prunedThroughSlot: 90n });
         worker.events.emit('lease:acquired', { name: 'l', owner: worker.owner, token: 1 });
         worker.events.emit('lease:lost', { name: 'l', owner: worker.owner, token: 1, reason: 'expired' });
         automationEvents.emit('automation:done', { action: 'claim-prize', raffle: 'r' as never, key: 'k1', signature: 'sig', alreadyDone: false });
@@ -117,6 +118,8 @@ describe('createWorkerMetrics', () => {
         expect(valueOf(m, 'raffle_worker_errors_total', { scope: 'ingestion' })).toBe(1);
         expect(valueOf(m, 'raffle_worker_ingest_disconnects_total')).toBe(1);
         expect(valueOf(m, 'raffle_worker_effects_resolved_total', { status: 'expired' })).toBe(1);
+        expect(valueOf(m, 'raffle_worker_retention_pruned_total', { kind: 'events' })).toBe(998);
+        expect(valueOf(m, 'raffle_worker_retention_pruned_total', { kind: 'effects' })).toBe(0);
         expect(valueOf(m, 'raffle_worker_automations_done_total', { action: 'claim-prize', outcome: 'sent' })).toBe(1);
         expect(valueOf(m, 'raffle_worker_automations_done_total', { action: 'claim-prize', outcome: 'already_done' })).toBe(1);
         expect(valueOf(m, 'raffle_worker_automations_failed_total', { action: 'refund', will_retry: 'true' })).toBe(1);
