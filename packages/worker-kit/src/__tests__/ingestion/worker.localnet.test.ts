@@ -4,35 +4,23 @@
  * transactions (they emit `ConfigUpdated`). No RPC mock.
  */
 import { RWA_RAFFLE_EVENTS } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
+import type { Localnet } from '@raffle/localnet';
 import { waitFor } from '@raffle/test-support';
-import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createPgliteWorkerStore } from '../../store/pglite/index';
 import type { WorkerStore } from '../../store/types';
-import { createWorker, type CreateWorkerOptions, type Worker } from '../../worker';
 import { configUpdateInstruction, sendConfigUpdates, sendInstructions, waitForTransactionLogs } from '../fixtures/config-updates';
+import { type LocalnetWorkers, useLocalnetWorkers } from '../fixtures/localnet-workers';
 
+const cluster = useLocalnetWorkers({ leader: { ttlMs: 1_000, renewMs: 50 }, retry: { inProcessRetries: 0, backoff: { minMs: 10, maxMs: 50 } } });
+const { makeWorker } = cluster;
 let net: Localnet;
-let rpc: ReturnType<typeof createSolanaRpc>;
-let rpcSubscriptions: ReturnType<typeof createSolanaRpcSubscriptions>;
+let rpc: LocalnetWorkers['rpc'];
 let fee = 100;
-const workers: Worker<Record<string, unknown>>[] = [];
-
-beforeAll(async () => {
-    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
-    rpc = createSolanaRpc(net.rpcUrl);
-    rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
-});
-afterEach(async () => {
-    await Promise.all(workers.splice(0).map(w => w.stop()));
-    net.control.clearFaults();
-    net.control.setCommitmentLags({ confirmation: 1, finalization: 3 });
-});
-afterAll(async () => {
-    await net?.stop();
+beforeAll(() => {
+    ({ net, rpc } = cluster);
 });
 
 /** Sends a real `update_config` (emits ConfigUpdated); returns its signature. */
@@ -43,23 +31,6 @@ async function emitConfigUpdated(): Promise<string> {
 
 /** The bound of this file's waits, each for the cluster and the worker to move on. */
 const WAIT = { timeoutMs: 15_000 };
-
-function makeWorker(store: WorkerStore, extra: Partial<CreateWorkerOptions<typeof RWA_RAFFLE_EVENTS>> = {}) {
-    const worker = createWorker({
-        rpc,
-        rpcSubscriptions,
-        store,
-        programAddress: net.fixtures!.programAddress,
-        decoder: RWA_RAFFLE_EVENTS,
-        pollMs: 10,
-        leader: { ttlMs: 1_000, renewMs: 50 },
-        retry: { inProcessRetries: 0, backoff: { minMs: 10, maxMs: 50 } },
-        ...extra,
-        ingestion: { backfillIntervalMs: 100, finalityIntervalMs: 50, ...extra.ingestion },
-    });
-    workers.push(worker as unknown as Worker<Record<string, unknown>>);
-    return worker;
-}
 
 describe('worker on the local cluster', () => {
     it('delivers live events to typed handlers at confirmed and finalized, notices finality and advances the cursor', async () => {
@@ -166,16 +137,8 @@ describe('worker on the local cluster', () => {
     it('dead-letters payloads the decoder table does not know, with their raw data, and keeps running', async () => {
         const store = createMemoryWorkerStore();
         const { ConfigUpdated: _omitted, ...withoutConfigUpdated } = RWA_RAFFLE_EVENTS;
-        const worker = createWorker({
-            rpc,
-            rpcSubscriptions,
-            store,
-            programAddress: net.fixtures!.programAddress,
-            decoder: withoutConfigUpdated,
-            pollMs: 10,
-            ingestion: { backfillIntervalMs: 100, finalityIntervalMs: 50 },
-        });
-        workers.push(worker as unknown as Worker<Record<string, unknown>>);
+        // A table without ConfigUpdated (typed as the whole table only to reuse the factory).
+        const worker = makeWorker(store, { decoder: withoutConfigUpdated as typeof RWA_RAFFLE_EVENTS });
         const connected = new Promise(r => worker.events.once('ingest:connected', r));
         await worker.start();
         await connected;

@@ -3,54 +3,26 @@
  * once per event in the step that records it, with no job row; a failing projection records
  * nothing; finalized projections wait for finality; a fork's retraction reaches `retract`.
  */
-import { RWA_RAFFLE_EVENTS } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
+import type { Localnet } from '@raffle/localnet';
 import { waitFor } from '@raffle/test-support';
-import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createMemoryWorkerStore } from '../../store/memory/index';
-import type { JsonValue, WorkerStore } from '../../store/types';
-import { createWorker, type CreateWorkerOptions, type Worker } from '../../worker';
+import type { JsonValue } from '../../store/types';
 import { sendConfigUpdates, waitForTransactionLogs } from '../fixtures/config-updates';
+import { type LocalnetWorkers, useLocalnetWorkers } from '../fixtures/localnet-workers';
 
+const cluster = useLocalnetWorkers();
+const { makeWorker } = cluster;
 let net: Localnet;
-let rpc: ReturnType<typeof createSolanaRpc>;
-let rpcSubscriptions: ReturnType<typeof createSolanaRpcSubscriptions>;
+let rpc: LocalnetWorkers['rpc'];
 let fee = 1_000;
-const workers: Worker<Record<string, unknown>>[] = [];
-
-beforeAll(async () => {
-    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
-    rpc = createSolanaRpc(net.rpcUrl);
-    rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
-});
-afterEach(async () => {
-    await Promise.all(workers.splice(0).map(w => w.stop()));
-    net.control.setCommitmentLags({ confirmation: 1, finalization: 3 });
-});
-afterAll(async () => {
-    await net?.stop();
+beforeAll(() => {
+    ({ net, rpc } = cluster);
 });
 
 /** The bound of this file's waits, each for the cluster and the worker to move on. */
 const WAIT = { timeoutMs: 15_000 };
-
-function makeWorker(store: WorkerStore, extra: Partial<CreateWorkerOptions<typeof RWA_RAFFLE_EVENTS>> = {}) {
-    const worker = createWorker({
-        rpc,
-        rpcSubscriptions,
-        store,
-        programAddress: net.fixtures!.programAddress,
-        decoder: RWA_RAFFLE_EVENTS,
-        pollMs: 10,
-        leader: { leaseMs: 1_000, renewMs: 50 },
-        ...extra,
-        ingestion: { backfillIntervalMs: 100, finalityIntervalMs: 50, ...extra.ingestion },
-    });
-    workers.push(worker as unknown as Worker<Record<string, unknown>>);
-    return worker;
-}
 
 /** Sends one transaction with an `update_config` per fee; returns what a webhook would deliver. */
 async function pushed(fees: number[]) {

@@ -8,39 +8,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { RWA_RAFFLE_EVENTS } from '@raffle/client';
-import { type Localnet, startLocalnet } from '@raffle/localnet';
+import type { Localnet } from '@raffle/localnet';
 import { waitFor } from '@raffle/test-support';
-import { createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { UnrecoverableError } from '../../core/errors';
 import { handlerJobId } from '../../runtime/handlers';
 import { createMemoryWorkerStore } from '../../store/memory/index';
 import { createSqliteWorkerStore } from '../../store/sqlite/index';
 import type { WorkerStore } from '../../store/types';
-import { createWorker, type CreateWorkerOptions, type Worker } from '../../worker';
 import { sendConfigUpdates, type TransactionLogs, waitForTransactionLogs } from '../fixtures/config-updates';
+import { type LocalnetWorkers, type TestWorkerOptions, useLocalnetWorkers } from '../fixtures/localnet-workers';
 
+const cluster = useLocalnetWorkers({ retention: { intervalMs: 3_600_000, jobs: { completedAfterMs: 0 }, events: { afterMs: 0 } }, ingestion: { forkWindowSlots: 2 } });
 let net: Localnet;
-let rpc: ReturnType<typeof createSolanaRpc>;
-let rpcSubscriptions: ReturnType<typeof createSolanaRpcSubscriptions>;
+let rpc: LocalnetWorkers['rpc'];
 let fee = 3_000;
-const workers: Worker<Record<string, unknown>>[] = [];
 const stores: WorkerStore[] = [];
 const dirs: string[] = [];
-
-beforeAll(async () => {
-    net = await startLocalnet({ rpcPort: 0, slotIntervalMs: 20, confirmationLag: 1, finalizationLag: 3, fixtures: { wallets: 1, prizeNfts: 0 }, onError: () => undefined });
-    rpc = createSolanaRpc(net.rpcUrl);
-    rpcSubscriptions = createSolanaRpcSubscriptions(net.wsUrl);
+beforeAll(() => {
+    ({ net, rpc } = cluster);
 });
-afterEach(async () => {
-    await Promise.all(workers.splice(0).map(w => w.stop()));
-    await Promise.all(stores.splice(0).map(s => s.close()));
-});
+// The fixture stops each test's workers after it; the stores close after the file.
 afterAll(async () => {
-    await net?.stop();
+    await Promise.all(stores.splice(0).map(s => s.close()));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -60,22 +51,9 @@ const adapters: [string, () => WorkerStore][] = [
     ],
 ];
 
-function makeWorker(store: WorkerStore, extra: Partial<CreateWorkerOptions<typeof RWA_RAFFLE_EVENTS>> = {}) {
+function makeWorker(store: WorkerStore, extra: TestWorkerOptions = {}) {
     stores.push(store);
-    const worker = createWorker({
-        rpc,
-        rpcSubscriptions,
-        store,
-        programAddress: net.fixtures!.programAddress,
-        decoder: RWA_RAFFLE_EVENTS,
-        pollMs: 10,
-        leader: { leaseMs: 1_000, renewMs: 50 },
-        retention: { intervalMs: 3_600_000, jobs: { completedAfterMs: 0 }, events: { afterMs: 0 } },
-        ...extra,
-        ingestion: { backfillIntervalMs: 100, finalityIntervalMs: 50, forkWindowSlots: FORK_WINDOW, ...extra.ingestion },
-    });
-    workers.push(worker as unknown as Worker<Record<string, unknown>>);
-    return worker;
+    return cluster.makeWorker(store, extra);
 }
 
 /** Sends one transaction with an `update_config` per fee; returns what a webhook would deliver. */
