@@ -12,6 +12,7 @@ import {
     type Address,
     type Instruction,
     type KeyPairSigner,
+    type TransactionSigner,
     address,
     appendTransactionMessageInstructions,
     createTransactionMessage,
@@ -37,7 +38,7 @@ const PROGRAM_ACCOUNT_SIZE = 36n;
 const WRITE_CHUNK = 900;
 
 /** Sends `instructions` paid by `payer` on a fresh blockhash (identical transactions are not duplicates). */
-export async function sendOnSvm(svm: LiteSVM, payer: KeyPairSigner, instructions: readonly Instruction[]): Promise<TransactionMetadata | FailedTransactionMetadata> {
+export async function sendOnSvm(svm: LiteSVM, payer: TransactionSigner, instructions: readonly Instruction[]): Promise<TransactionMetadata | FailedTransactionMetadata> {
     svm.expireBlockhash();
     const message = pipe(
         createTransactionMessage({ version: 0 }),
