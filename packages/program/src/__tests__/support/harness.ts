@@ -209,6 +209,7 @@ export class RaffleHarness {
             result,
         };
     }
+
     async entryAddress(raffle: Address, index: number): Promise<Address> {
         const [entry] = await findEntryPda({ raffle, index });
         return entry;
